@@ -1,0 +1,68 @@
+//! Whose budget a call spends: modulekit's `TrustedForwarder._getAccount` rule.
+//!
+//! `HookMultiPlexer` calls its sub-hooks itself and appends
+//! `multiplexer (20 bytes) | account (20 bytes)` to the calldata. The suffix is
+//! believed only when its forwarder is the caller *and* the named account has
+//! registered that caller as its forwarder; otherwise anyone could append a
+//! victim's address and spend (or block) the victim's budget.
+
+use alloy_primitives::Address;
+
+use crate::env::Env;
+use crate::ledger::{self, AccountKey, AccountState};
+
+/// The account a suffix claims, when the suffix's forwarder is `caller`.
+/// Whether the claim holds is for [`resolve`] to decide against storage.
+pub fn suffix_claim(calldata: &[u8], caller: Address) -> Option<Address> {
+    let start = calldata.len().checked_sub(40)?;
+    let suffix = calldata.get(start..)?;
+    let (forwarder, account) = suffix.split_at(20);
+    (Address::from_slice(forwarder) == caller).then(|| Address::from_slice(account))
+}
+
+/// The account a raw call (`preCheck`/`postCheck`) acts for, with its state:
+/// the suffix's account when `caller` is that account's registered forwarder,
+/// else `caller` itself.
+pub fn resolve(env: &mut impl Env, calldata: &[u8], caller: Address) -> (AccountKey, AccountState) {
+    if let Some(claimed) = suffix_claim(calldata, caller) {
+        let key = AccountKey::new(claimed);
+        let state = ledger::account(env, &key);
+        if state.forwarder == caller {
+            return (key, state);
+        }
+    }
+    let key = AccountKey::new(caller);
+    let state = ledger::account(env, &key);
+    (key, state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_suffix(forwarder: Address, account: Address) -> Vec<u8> {
+        let mut data = vec![0xd6, 0x8f, 0x60, 0x25, 1, 2, 3];
+        data.extend_from_slice(forwarder.as_slice());
+        data.extend_from_slice(account.as_slice());
+        data
+    }
+
+    #[test]
+    fn suffix_is_claimed_only_for_its_own_caller() {
+        let mux = Address::with_last_byte(0xaa);
+        let acct = Address::with_last_byte(0x01);
+        let data = with_suffix(mux, acct);
+        assert_eq!(suffix_claim(&data, mux), Some(acct));
+        assert_eq!(suffix_claim(&data, Address::with_last_byte(0xbb)), None);
+        assert_eq!(suffix_claim(&data[..39], mux), None);
+    }
+
+    #[test]
+    fn exactly_forty_bytes_is_enough() {
+        let mux = Address::with_last_byte(0xaa);
+        let acct = Address::with_last_byte(0x01);
+        let data = with_suffix(mux, acct);
+        let bare = &data[data.len() - 40..];
+        assert_eq!(suffix_claim(bare, mux), Some(acct));
+    }
+}

@@ -1,0 +1,171 @@
+//! Bounds-checked reads of ABI words out of untrusted bytes.
+//!
+//! Every decoder in the crate reads through these helpers, so "index out of
+//! range", "offset wraps around", and "value does not fit" are each decided in
+//! one place and always end in [`Malformed`] instead of a panic.
+
+use alloy_primitives::{Address, U256};
+
+/// The input is not the ABI encoding the reader expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
+/// Result of a read from untrusted bytes.
+pub type Read<T> = Result<T, Malformed>;
+
+/// Size of one ABI word.
+pub const WORD: usize = 32;
+
+/// The 4-byte function selector at the start of `data`, if there is one.
+pub fn selector(data: &[u8]) -> Option<[u8; 4]> {
+    data.get(..4)?.try_into().ok()
+}
+
+/// `data[from..from + len]`, refusing ranges that wrap or run past the end.
+pub fn slice(data: &[u8], from: usize, len: usize) -> Read<&[u8]> {
+    let to = from.checked_add(len).ok_or(Malformed)?;
+    data.get(from..to).ok_or(Malformed)
+}
+
+/// `data[from..]`, refusing a start past the end.
+pub fn tail(data: &[u8], from: usize) -> Read<&[u8]> {
+    data.get(from..).ok_or(Malformed)
+}
+
+/// The 32-byte word at byte `at`.
+pub fn word(data: &[u8], at: usize) -> Read<&[u8; 32]> {
+    slice(data, at, WORD)?.try_into().map_err(|_| Malformed)
+}
+
+/// The word at `at` as a `uint256`.
+pub fn uint(data: &[u8], at: usize) -> Read<U256> {
+    Ok(U256::from_be_bytes(*word(data, at)?))
+}
+
+/// The word at `at` as an `address`; dirty upper bytes are refused, as
+/// Solidity's ABI decoder refuses them.
+pub fn address(data: &[u8], at: usize) -> Read<Address> {
+    let w = word(data, at)?;
+    let (pad, addr) = w.split_at(12);
+    if pad.iter().any(|b| *b != 0) {
+        return Err(Malformed);
+    }
+    Ok(Address::from_slice(addr))
+}
+
+/// The word at `at` as a `uint48`; larger values are refused.
+pub fn uint48(data: &[u8], at: usize) -> Read<u64> {
+    let v = uint(data, at)?;
+    if v.bit_len() > 48 {
+        return Err(Malformed);
+    }
+    Ok(v.to::<u64>())
+}
+
+/// The word at `at` as an offset or length. Any value that cannot index into
+/// `data` is refused here, so later arithmetic on it cannot overflow.
+pub fn offset(data: &[u8], at: usize) -> Read<usize> {
+    let v = uint(data, at)?;
+    let n: usize = v.try_into().map_err(|_| Malformed)?;
+    if n > data.len() {
+        return Err(Malformed);
+    }
+    Ok(n)
+}
+
+/// The word at `at` must hold exactly `expected`: the offset a canonical
+/// encoder writes there.
+pub fn expect_offset(data: &[u8], at: usize, expected: usize) -> Read<()> {
+    if offset(data, at)? == expected {
+        Ok(())
+    } else {
+        Err(Malformed)
+    }
+}
+
+/// `len` rounded up to whole words, as ABI encoding pads dynamic data.
+pub fn padded(len: usize) -> Read<usize> {
+    len.checked_add(WORD - 1)
+        .map(|n| n & !(WORD - 1))
+        .ok_or(Malformed)
+}
+
+/// A `bytes` value whose head word is at `head` and whose tail must start at
+/// `expected_offset` (both relative to `data`), where a canonical encoder puts
+/// it. Returns the content and where the padded tail ends: the next tail's
+/// canonical offset. Whether that padding is present is the caller's concern.
+pub fn bytes_at(data: &[u8], head: usize, expected_offset: usize) -> Read<(&[u8], usize)> {
+    expect_offset(data, head, expected_offset)?;
+    let len = offset(data, expected_offset)?;
+    let start = expected_offset.checked_add(WORD).ok_or(Malformed)?;
+    let content = slice(data, start, len)?;
+    let end = start.checked_add(padded(len)?).ok_or(Malformed)?;
+    Ok((content, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(v: u64) -> [u8; 32] {
+        U256::from(v).to_be_bytes()
+    }
+
+    #[test]
+    fn reads_refuse_out_of_range() {
+        let data = [0u8; 40];
+        assert!(word(&data, 8).is_ok());
+        assert_eq!(word(&data, 9), Err(Malformed));
+        assert_eq!(word(&data, usize::MAX), Err(Malformed));
+        assert_eq!(slice(&data, usize::MAX, 2), Err(Malformed));
+        assert_eq!(tail(&data, 41), Err(Malformed));
+    }
+
+    #[test]
+    fn address_refuses_dirty_upper_bytes() {
+        let mut data = [0u8; 32];
+        data[31] = 7;
+        assert_eq!(address(&data, 0), Ok(Address::with_last_byte(7)));
+        data[11] = 1;
+        assert_eq!(address(&data, 0), Err(Malformed));
+    }
+
+    #[test]
+    fn offsets_past_the_data_are_refused() {
+        let data = w(32);
+        assert_eq!(offset(&data, 0), Ok(32));
+        let data = w(33);
+        assert_eq!(offset(&data, 0), Err(Malformed));
+        let huge = U256::MAX.to_be_bytes::<32>();
+        assert_eq!(offset(&huge, 0), Err(Malformed));
+    }
+
+    #[test]
+    fn uint48_bounds() {
+        assert_eq!(uint48(&w((1 << 48) - 1), 0), Ok((1 << 48) - 1));
+        assert_eq!(uint48(&w(1 << 48), 0), Err(Malformed));
+    }
+
+    #[test]
+    fn padding_rounds_up_to_words() {
+        assert_eq!(padded(0), Ok(0));
+        assert_eq!(padded(1), Ok(32));
+        assert_eq!(padded(32), Ok(32));
+        assert_eq!(padded(33), Ok(64));
+        assert_eq!(padded(usize::MAX), Err(Malformed));
+    }
+
+    #[test]
+    fn bytes_at_reads_a_canonical_tail() {
+        let mut data = Vec::new();
+        data.extend_from_slice(&w(32));
+        data.extend_from_slice(&w(3));
+        data.extend_from_slice(&[1, 2, 3]);
+        data.resize(96, 0);
+        assert_eq!(bytes_at(&data, 0, 32), Ok((&[1u8, 2, 3][..], 96)));
+        // The head points elsewhere than a canonical encoder would.
+        assert_eq!(bytes_at(&data, 0, 64), Err(Malformed));
+        // The content runs past the end.
+        assert_eq!(bytes_at(&data[..66], 0, 32), Err(Malformed));
+    }
+}

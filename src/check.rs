@@ -1,0 +1,65 @@
+//! One `preCheck`, start to finish, on any [`Env`]: decode what the account is
+//! about to do, refuse what the hook cannot see through, and charge every
+//! outflow. The entry point runs it on the host; tests run it in memory with
+//! any clock.
+
+use alloy_primitives::{Address, U256};
+
+use crate::abi;
+use crate::calldata::{self, Read, WORD};
+use crate::env::Env;
+use crate::error::HookError;
+use crate::execution;
+use crate::ledger::{self, AccountKey, AccountState};
+use crate::outflow;
+
+/// The arguments of `preCheck(address msgSender, uint256 msgValue, bytes msgData)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreCheckArgs<'a> {
+    /// Who called the account.
+    pub msg_sender: Address,
+    /// Value sent to the account (an inflow: not charged).
+    pub msg_value: U256,
+    /// The account's own calldata.
+    pub msg_data: &'a [u8],
+}
+
+/// Decodes `preCheck`'s arguments (the bytes after the selector). Bytes after
+/// `msgData`'s padded tail are allowed: that is where the multiplexer's suffix
+/// sits.
+pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
+    let msg_sender = calldata::address(args, 0)?;
+    let msg_value = calldata::uint(args, WORD)?;
+    let (msg_data, _) = calldata::bytes_at(args, 2 * WORD, 3 * WORD)?;
+    Ok(PreCheckArgs { msg_sender, msg_value, msg_data })
+}
+
+/// Checks and charges what `msg_data` makes `key`'s account do at `now`.
+///
+/// Order, as in the reference: refusals that need no state (delegatecall,
+/// module management, unknown functions, bad encodings) first, then the
+/// account must be initialized, then per execution: no call to the hook
+/// itself, native value, token amount. A batch is charged item by item, so a
+/// batch can never take more than its items would one by one.
+pub fn pre_check(
+    env: &mut impl Env,
+    hook: Address,
+    key: &AccountKey,
+    state: &AccountState,
+    msg_data: &[u8],
+    now: u64,
+) -> Result<(), HookError> {
+    let executions = execution::decode(msg_data)?;
+    if !state.initialized {
+        return Err(HookError::not_initialized(key.account));
+    }
+    for execution in &executions {
+        if execution.target == hook {
+            return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
+        }
+        for spend in outflow::outflows(execution).into_iter().flatten() {
+            ledger::charge(env, key, spend.token, spend.amount, now)?;
+        }
+    }
+    Ok(())
+}

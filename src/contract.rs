@@ -1,0 +1,227 @@
+//! The contract's entry points: thin wiring of [`crate::account`],
+//! [`crate::check`] and [`crate::ledger`] to the Stylus host.
+
+// The storage macro uses `vec!` unqualified; in no_std it must be imported.
+#[allow(unused_imports)]
+use alloc::vec;
+use alloc::{string::String, vec::Vec};
+
+use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_sol_types::SolCall;
+use stylus_sdk::{abi::Bytes, prelude::*, ArbResult};
+
+use crate::{abi, account, calldata, check, install, ledger, window};
+use crate::abi::IHook::{postCheckCall, preCheckCall};
+use crate::env::HostEnv;
+use crate::error::HookError;
+use crate::ledger::{AccountKey, OnExisting};
+
+/// ERC-7579 module type id of a hook.
+pub const MODULE_TYPE_HOOK: u64 = 4;
+
+/// What `preCheck` returns: ABI-encoded empty `bytes` (offset 0x20, length 0).
+const EMPTY_BYTES: [u8; 64] = {
+    let mut out = [0u8; 64];
+    out[31] = 0x20;
+    out
+};
+
+/// The hook. It declares no SDK storage fields: every slot is addressed by
+/// [`ledger`], which documents the layout.
+#[storage]
+#[entrypoint]
+pub struct SpendingLimitHook {}
+
+impl SpendingLimitHook {
+    fn env(&self) -> HostEnv<'_> {
+        HostEnv::new(self.vm())
+    }
+
+    fn now(&self) -> u64 {
+        window::clamp_time(self.vm().block_timestamp())
+    }
+
+    /// `preCheck` on the raw calldata, so that the multiplexer's suffix is seen.
+    pub fn pre_check_raw(&mut self, calldata: &[u8]) -> Result<Vec<u8>, HookError> {
+        let args = calldata::tail(calldata, 4)?;
+        let args = check::decode_args(args)?;
+        let hook = self.vm().contract_address();
+        let now = self.now();
+        let caller = self.vm().msg_sender();
+        let mut env = self.env();
+        let (key, state) = account::resolve(&mut env, calldata, caller);
+        check::pre_check(&mut env, hook, &key, &state, args.msg_data, now)?;
+        Ok(EMPTY_BYTES.to_vec())
+    }
+
+    /// `postCheck` on the raw calldata. `preCheck` keeps no per-call state, so
+    /// there is nothing to reconcile: it accepts whatever it is given.
+    pub fn post_check_raw(&mut self, _calldata: &[u8]) -> Result<Vec<u8>, HookError> {
+        Ok(Vec::new())
+    }
+
+    fn initialized_state(&self, account: Address) -> Result<(AccountKey, ledger::AccountState), HookError> {
+        let key = AccountKey::new(account);
+        let state = ledger::account(&mut self.env(), &key);
+        if !state.initialized {
+            return Err(HookError::not_initialized(account));
+        }
+        Ok((key, state))
+    }
+}
+
+#[public]
+impl SpendingLimitHook {
+    /// Installs the hook for `msg.sender` with its first limits and, optionally,
+    /// the multiplexer it will be called through.
+    pub fn on_install(&mut self, data: Bytes) -> Result<(), HookError> {
+        let account = self.vm().msg_sender();
+        let key = AccountKey::new(account);
+        let mut env = self.env();
+        let mut state = ledger::account(&mut env, &key);
+        if state.initialized {
+            return Err(HookError::ModuleAlreadyInitialized(abi::ModuleAlreadyInitialized {
+                smartAccount: account,
+            }));
+        }
+        let install = install::decode(&data)?;
+        if install.limits.is_empty() {
+            return Err(HookError::NoLimitsProvided(abi::NoLimitsProvided {}));
+        }
+        if install.limits.len() > ledger::MAX_TRACKED_TOKENS {
+            return Err(HookError::TooManyTokens(abi::TooManyTokens {
+                max: U256::from(ledger::MAX_TRACKED_TOKENS),
+            }));
+        }
+        if let Some(forwarder) = install.forwarder {
+            state.forwarder = forwarder;
+        }
+        let now = self.now();
+        for limit in &install.limits {
+            ledger::set_limit(
+                &mut env,
+                &key,
+                &mut state,
+                limit.token,
+                limit.limit,
+                limit.window_duration,
+                now,
+                OnExisting::Refuse,
+            )?;
+        }
+        state.initialized = true;
+        ledger::set_account(&mut env, &key, &state);
+        Ok(())
+    }
+
+    /// Forgets every limit of `msg.sender`, its forwarder and its installation.
+    /// Never reverts, so an account can always remove the hook.
+    pub fn on_uninstall(&mut self, _data: Bytes) -> Result<(), HookError> {
+        let key = AccountKey::new(self.vm().msg_sender());
+        ledger::clear_account(&mut self.env(), &key);
+        Ok(())
+    }
+
+    /// True only for the hook module type (4).
+    pub fn is_module_type(type_id: U256) -> bool {
+        type_id == U256::from(MODULE_TYPE_HOOK)
+    }
+
+    /// Whether `account` has installed the hook.
+    pub fn is_initialized(&self, account: Address) -> bool {
+        ledger::account(&mut self.env(), &AccountKey::new(account)).initialized
+    }
+
+    /// The reference's public `configs` mapping: limit, spent, window duration,
+    /// window start (all zero for an untracked token).
+    pub fn configs(&self, account: Address, token: Address) -> (U256, U256, U48, U48) {
+        let config = ledger::config(&mut self.env(), &AccountKey::new(account), token).unwrap_or_default();
+        (
+            config.limit,
+            config.spent,
+            U48::saturating_from(config.window_duration),
+            U48::saturating_from(config.window_start),
+        )
+    }
+
+    /// Sets or updates `token`'s limit for `msg.sender`. An existing token keeps
+    /// what it spent and when its window started.
+    pub fn set_spending_limit(&mut self, token: Address, limit: U256, window_duration: U48) -> Result<(), HookError> {
+        let (key, mut state) = self.initialized_state(self.vm().msg_sender())?;
+        let now = self.now();
+        let mut env = self.env();
+        ledger::set_limit(&mut env, &key, &mut state, token, limit, window_duration.to(), now, OnExisting::Update)?;
+        ledger::set_account(&mut env, &key, &state);
+        Ok(())
+    }
+
+    /// Stops limiting `token` for `msg.sender`; a no-op for an untracked token.
+    pub fn remove_spending_limit(&mut self, token: Address) -> Result<(), HookError> {
+        let (key, mut state) = self.initialized_state(self.vm().msg_sender())?;
+        let mut env = self.env();
+        if ledger::remove_limit(&mut env, &key, &mut state, token) {
+            ledger::set_account(&mut env, &key, &state);
+        }
+        Ok(())
+    }
+
+    /// What `account` may still spend of `token` in the current window. 0 for an
+    /// untracked token (the reference's answer), the full limit once the window
+    /// has closed.
+    pub fn get_remaining_allowance(&self, account: Address, token: Address) -> U256 {
+        ledger::remaining_allowance(&mut self.env(), &AccountKey::new(account), token, self.now())
+    }
+
+    /// The forwarder `account` trusts (zero when none).
+    pub fn trusted_forwarder(&self, account: Address) -> Address {
+        ledger::account(&mut self.env(), &AccountKey::new(account)).forwarder
+    }
+
+    /// Trusts `forwarder` to call on behalf of `msg.sender`.
+    pub fn set_trusted_forwarder(&mut self, forwarder: Address) {
+        self.write_forwarder(forwarder);
+    }
+
+    /// Stops trusting any forwarder for `msg.sender`.
+    pub fn clear_trusted_forwarder(&mut self) {
+        self.write_forwarder(Address::ZERO);
+    }
+
+    /// Whether `forwarder` is `account`'s forwarder (modulekit's rule, under
+    /// which the zero address is trusted by an account that set none).
+    pub fn is_trusted_forwarder(&self, forwarder: Address, account: Address) -> bool {
+        self.trusted_forwarder(account) == forwarder
+    }
+
+    /// "SpendingLimitHook".
+    pub fn name() -> String {
+        String::from("SpendingLimitHook")
+    }
+
+    /// The module's semver.
+    pub fn version() -> String {
+        String::from(env!("CARGO_PKG_VERSION"))
+    }
+
+    /// `preCheck` and `postCheck` arrive here: they need the raw calldata (the
+    /// SDK's router rejects the multiplexer's suffix and never shows it).
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
+        let result = match calldata::selector(calldata) {
+            Some(preCheckCall::SELECTOR) => self.pre_check_raw(calldata),
+            Some(postCheckCall::SELECTOR) => self.post_check_raw(calldata),
+            _ => return Err(Vec::new()),
+        };
+        result.map_err(Vec::from)
+    }
+}
+
+impl SpendingLimitHook {
+    fn write_forwarder(&mut self, forwarder: Address) {
+        let key = AccountKey::new(self.vm().msg_sender());
+        let mut env = self.env();
+        let mut state = ledger::account(&mut env, &key);
+        state.forwarder = forwarder;
+        ledger::set_account(&mut env, &key, &state);
+    }
+}

@@ -1,0 +1,140 @@
+//! The three things the ledger needs from a chain: read a slot, write a slot,
+//! emit a log. Behind a trait so that the same ledger code runs on the Stylus
+//! host, in memory for unit and property tests (with any clock), and in a
+//! write-discarding overlay for dry runs.
+
+use alloc::{collections::BTreeMap, vec::Vec};
+
+use alloy_primitives::{B256, U256};
+
+/// Storage and logs, as the ledger sees them.
+pub trait Env {
+    /// The current value of `slot`.
+    fn load(&mut self, slot: U256) -> B256;
+    /// Sets `slot` to `value` (the host writes it back when the call ends).
+    fn store(&mut self, slot: U256, value: B256);
+    /// Emits a log with `topics` and ABI-encoded `data`.
+    fn emit(&mut self, topics: &[B256], data: &[u8]);
+}
+
+/// The Stylus host: storage through the VM's slot cache, logs through `emit_log`.
+pub struct HostEnv<'a> {
+    vm: &'a dyn stylus_sdk::stylus_core::Host,
+}
+
+impl<'a> HostEnv<'a> {
+    /// Wraps the contract's VM handle.
+    pub fn new(vm: &'a dyn stylus_sdk::stylus_core::Host) -> Self {
+        Self { vm }
+    }
+}
+
+impl Env for HostEnv<'_> {
+    fn load(&mut self, slot: U256) -> B256 {
+        self.vm.storage_load_bytes32(slot)
+    }
+
+    #[allow(unsafe_code)]
+    fn store(&mut self, slot: U256, value: B256) {
+        // SAFETY: the SDK marks this unsafe because a write can go stale under a
+        // storage type that cached the slot. This crate declares no storage types:
+        // every slot is read and written through this Env only.
+        unsafe { self.vm.storage_cache_bytes32(slot, value) }
+    }
+
+    fn emit(&mut self, topics: &[B256], data: &[u8]) {
+        let mut log = Vec::with_capacity(topics.len().saturating_mul(32).saturating_add(data.len()));
+        for topic in topics {
+            log.extend_from_slice(topic.as_slice());
+        }
+        log.extend_from_slice(data);
+        self.vm.emit_log(&log, topics.len());
+    }
+}
+
+/// A log as [`MemoryEnv`] records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedLog {
+    /// Topic 0 first.
+    pub topics: Vec<B256>,
+    /// ABI-encoded non-indexed fields.
+    pub data: Vec<u8>,
+}
+
+/// Storage in a map and logs in a list: for tests, and as the base of dry runs.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryEnv {
+    /// Every slot ever written with a non-zero value.
+    pub slots: BTreeMap<U256, B256>,
+    /// Every log, oldest first.
+    pub logs: Vec<RecordedLog>,
+}
+
+impl Env for MemoryEnv {
+    fn load(&mut self, slot: U256) -> B256 {
+        self.slots.get(&slot).copied().unwrap_or_default()
+    }
+
+    fn store(&mut self, slot: U256, value: B256) {
+        if value.is_zero() {
+            self.slots.remove(&slot);
+        } else {
+            self.slots.insert(slot, value);
+        }
+    }
+
+    fn emit(&mut self, topics: &[B256], data: &[u8]) {
+        self.logs.push(RecordedLog { topics: topics.to_vec(), data: data.to_vec() });
+    }
+}
+
+/// Reads through to `base`, keeps writes and logs to itself: a dry run sees its
+/// own effects, and the chain sees none of them.
+pub struct Overlay<'a, E: Env> {
+    base: &'a mut E,
+    writes: BTreeMap<U256, B256>,
+}
+
+impl<'a, E: Env> Overlay<'a, E> {
+    /// An overlay with no writes yet.
+    pub fn new(base: &'a mut E) -> Self {
+        Self { base, writes: BTreeMap::new() }
+    }
+}
+
+impl<E: Env> Env for Overlay<'_, E> {
+    fn load(&mut self, slot: U256) -> B256 {
+        match self.writes.get(&slot) {
+            Some(value) => *value,
+            None => self.base.load(slot),
+        }
+    }
+
+    fn store(&mut self, slot: U256, value: B256) {
+        self.writes.insert(slot, value);
+    }
+
+    fn emit(&mut self, _topics: &[B256], _data: &[u8]) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_sees_its_writes_and_leaves_the_base_alone() {
+        let mut base = MemoryEnv::default();
+        base.store(U256::from(1), B256::with_last_byte(1));
+        {
+            let mut overlay = Overlay::new(&mut base);
+            overlay.store(U256::from(1), B256::with_last_byte(2));
+            overlay.store(U256::from(2), B256::with_last_byte(3));
+            overlay.emit(&[B256::ZERO], &[]);
+            assert_eq!(overlay.load(U256::from(1)), B256::with_last_byte(2));
+            assert_eq!(overlay.load(U256::from(2)), B256::with_last_byte(3));
+        }
+        assert_eq!(base.load(U256::from(1)), B256::with_last_byte(1));
+        assert_eq!(base.load(U256::from(2)), B256::ZERO);
+        assert!(base.logs.is_empty());
+    }
+}

@@ -1,0 +1,401 @@
+//! Storage: where each account's and token's state lives, and the steps that
+//! change it (configure, remove, clear, charge). The only module that touches
+//! slots, always through an [`Env`].
+//!
+//! # Layout
+//!
+//! Equivalent to this Solidity, with the hot fields of a spend packed so that a
+//! spend inside its window reads two slots (account word and hot word) and
+//! writes one:
+//!
+//! ```solidity
+//! struct Account {
+//!     uint256 word;                 // +0   [12..32] forwarder, [11] initialized, [10] token count
+//!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
+//!     mapping(address => Token) records; // +51
+//! }
+//! struct Token {
+//!     uint256 hot;   // +0  [0] flags (0x80 = wide), [1..7] window end, [7..19] limit, [20..32] spent
+//!     uint256 cold;  // +1  [20..26] window start, [26..32] window duration
+//!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
+//!     uint256 wideSpent; // +3  spent, likewise
+//! }
+//! mapping(address => Account) accounts; // slot 0
+//! ```
+//!
+//! Byte ranges are big-endian positions in the 32-byte word. A token is tracked
+//! exactly when its hot word is non-zero: a tracked token always has a window
+//! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
+//! flag. The window end is `start + duration` cached in the hot word so that a
+//! spend need not read the cold word until its window closes.
+
+use alloy_primitives::{aliases::U48, keccak256, Address, B256, U256};
+use alloy_sol_types::SolEvent;
+
+use crate::abi;
+use crate::env::Env;
+use crate::error::HookError;
+use crate::window;
+
+/// Most tokens one account may track, as in the reference (keeps uninstall bounded).
+pub const MAX_TRACKED_TOKENS: usize = 50;
+
+/// Root slot of the `accounts` mapping.
+const ACCOUNTS_ROOT: U256 = U256::ZERO;
+/// Offset of the `records` mapping inside an account's struct.
+const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
+/// Flag in byte 0 of the hot word: limit and spent live in the wide slots.
+const WIDE: u8 = 0x80;
+/// Largest value of the compact 96-bit limit and spent fields.
+const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
+
+/// Solidity's mapping slot: `keccak256(abi.encode(key, slot))`.
+fn mapping_slot(key: Address, slot: U256) -> U256 {
+    let mut preimage = [0u8; 64];
+    preimage[12..32].copy_from_slice(key.as_slice());
+    preimage[32..].copy_from_slice(&slot.to_be_bytes::<32>());
+    U256::from_be_bytes(keccak256(preimage).0)
+}
+
+/// `slot + offset`; slots live on a ring of 2^256, as in Solidity.
+fn at(slot: U256, offset: u64) -> U256 {
+    slot.wrapping_add(U256::from(offset))
+}
+
+/// The storage base of one account, derived once per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountKey {
+    /// The smart account.
+    pub account: Address,
+    base: U256,
+}
+
+impl AccountKey {
+    /// The key of `account`'s state.
+    pub fn new(account: Address) -> Self {
+        Self { account, base: mapping_slot(account, ACCOUNTS_ROOT) }
+    }
+
+    /// The first slot of `token`'s record for this account.
+    pub fn token_slot(&self, token: Address) -> U256 {
+        mapping_slot(token, at(self.base, RECORDS_OFFSET))
+    }
+
+    fn list_slot(&self, index: usize) -> U256 {
+        // index < MAX_TRACKED_TOKENS, so the cast and the +1 are exact.
+        at(self.base, 1u64.saturating_add(index as u64))
+    }
+}
+
+/// Account-wide state packed into one word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountState {
+    /// The forwarder (the `HookMultiPlexer`) allowed to speak for the account.
+    pub forwarder: Address,
+    /// Whether the account has installed the hook.
+    pub initialized: bool,
+    /// How many tokens the account tracks.
+    pub token_count: u8,
+}
+
+impl AccountState {
+    fn unpack(word: B256) -> Self {
+        Self {
+            forwarder: Address::from_slice(&word[12..]),
+            initialized: word[11] != 0,
+            token_count: word[10],
+        }
+    }
+
+    fn pack(&self) -> B256 {
+        let mut word = B256::ZERO;
+        word[12..].copy_from_slice(self.forwarder.as_slice());
+        word[11] = u8::from(self.initialized);
+        word[10] = self.token_count;
+        word
+    }
+}
+
+/// Reads `key`'s account word.
+pub fn account(env: &mut impl Env, key: &AccountKey) -> AccountState {
+    AccountState::unpack(env.load(key.base))
+}
+
+/// Writes `key`'s account word.
+pub fn set_account(env: &mut impl Env, key: &AccountKey, state: &AccountState) {
+    env.store(key.base, state.pack());
+}
+
+/// One token's configuration and usage, as the reference's `configs` returns it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenConfig {
+    /// Most that may be spent in one window.
+    pub limit: U256,
+    /// Spent in the current window.
+    pub spent: U256,
+    /// When the current window started.
+    pub window_start: u64,
+    /// Window length in seconds.
+    pub window_duration: u64,
+}
+
+/// The hot word's fields, with limit and spent resolved from the wide slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hot {
+    limit: U256,
+    spent: U256,
+    window_end: u64,
+    wide: bool,
+}
+
+fn u48_at(word: &B256, from: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes[2..].copy_from_slice(&word[from..from + 6]);
+    u64::from_be_bytes(bytes)
+}
+
+fn put_u48(word: &mut B256, from: usize, value: u64) {
+    word[from..from + 6].copy_from_slice(&value.min(window::MAX_TIME).to_be_bytes()[2..]);
+}
+
+fn u96_at(word: &B256, from: usize) -> U256 {
+    U256::from_be_slice(&word[from..from + 12])
+}
+
+fn put_u96(word: &mut B256, from: usize, value: U256) {
+    word[from..from + 12].copy_from_slice(&value.to_be_bytes::<32>()[20..]);
+}
+
+fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
+    let word = env.load(slot);
+    if word.is_zero() {
+        return None;
+    }
+    let wide = word[0] & WIDE != 0;
+    let (limit, spent) = if wide {
+        (
+            U256::from_be_bytes(env.load(at(slot, 2)).0),
+            U256::from_be_bytes(env.load(at(slot, 3)).0),
+        )
+    } else {
+        (u96_at(&word, 7), u96_at(&word, 20))
+    };
+    Some(Hot { limit, spent, window_end: u48_at(&word, 1), wide })
+}
+
+/// Writes `after`; `before` is what the slots held, so that unchanged wide slots
+/// are left alone and wide slots that fall out of use are cleared.
+fn store_hot(env: &mut impl Env, slot: U256, before: Option<&Hot>, limit: U256, spent: U256, window_end: u64) {
+    let wide = limit > COMPACT_MAX || spent > COMPACT_MAX;
+    let mut word = B256::ZERO;
+    put_u48(&mut word, 1, window_end);
+    if wide {
+        word[0] = WIDE;
+        let (old_limit, old_spent) = match before {
+            Some(b) if b.wide => (Some(b.limit), Some(b.spent)),
+            _ => (None, None),
+        };
+        if old_limit != Some(limit) {
+            env.store(at(slot, 2), B256::from(limit));
+        }
+        if old_spent != Some(spent) {
+            env.store(at(slot, 3), B256::from(spent));
+        }
+    } else {
+        put_u96(&mut word, 7, limit);
+        put_u96(&mut word, 20, spent);
+        if before.is_some_and(|b| b.wide) {
+            env.store(at(slot, 2), B256::ZERO);
+            env.store(at(slot, 3), B256::ZERO);
+        }
+    }
+    env.store(slot, word);
+}
+
+fn load_cold(env: &mut impl Env, slot: U256) -> (u64, u64) {
+    let word = env.load(at(slot, 1));
+    (u48_at(&word, 20), u48_at(&word, 26))
+}
+
+fn store_cold(env: &mut impl Env, slot: U256, window_start: u64, window_duration: u64) {
+    let mut word = B256::ZERO;
+    put_u48(&mut word, 20, window_start);
+    put_u48(&mut word, 26, window_duration);
+    env.store(at(slot, 1), word);
+}
+
+/// `token`'s configuration for the account, or `None` if it is not tracked.
+pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<TokenConfig> {
+    let slot = key.token_slot(token);
+    let hot = load_hot(env, slot)?;
+    let (window_start, window_duration) = load_cold(env, slot);
+    Some(TokenConfig { limit: hot.limit, spent: hot.spent, window_start, window_duration })
+}
+
+/// The tokens the account tracks, in storage order.
+pub fn tracked_tokens(env: &mut impl Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
+    let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
+    (0..count)
+        .map(|i| Address::from_slice(&env.load(key.list_slot(i))[12..]))
+        .collect()
+}
+
+/// How `set_limit` treats a token that is already tracked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Keep its spent amount and window start (`setSpendingLimit`).
+    Update,
+    /// Refuse with `DuplicateToken` (`onInstall`).
+    Refuse,
+}
+
+/// Configures `token`: a new token starts an empty window at `now`; an existing
+/// one keeps what it spent and when its window started, and only its limit and
+/// duration change. Emits `SpendingLimitSet`.
+pub fn set_limit(
+    env: &mut impl Env,
+    key: &AccountKey,
+    state: &mut AccountState,
+    token: Address,
+    limit: U256,
+    window_duration: u64,
+    now: u64,
+    on_existing: OnExisting,
+) -> Result<(), HookError> {
+    if limit.is_zero() {
+        return Err(HookError::LimitCannotBeZero(abi::LimitCannotBeZero {}));
+    }
+    if window_duration < window::MIN_WINDOW_DURATION {
+        return Err(HookError::window_too_short(window_duration));
+    }
+    let window_duration = window_duration.min(window::MAX_TIME);
+    let slot = key.token_slot(token);
+    let before = load_hot(env, slot);
+    let (spent, window_start) = match before {
+        Some(hot) => {
+            if on_existing == OnExisting::Refuse {
+                return Err(HookError::DuplicateToken(abi::DuplicateToken { token }));
+            }
+            (hot.spent, load_cold(env, slot).0)
+        }
+        None => {
+            let index = usize::from(state.token_count);
+            if index >= MAX_TRACKED_TOKENS {
+                return Err(HookError::TooManyTokens(abi::TooManyTokens {
+                    max: U256::from(MAX_TRACKED_TOKENS),
+                }));
+            }
+            let mut entry = B256::ZERO;
+            entry[12..].copy_from_slice(token.as_slice());
+            env.store(key.list_slot(index), entry);
+            state.token_count = state.token_count.saturating_add(1);
+            (U256::ZERO, now)
+        }
+    };
+    store_cold(env, slot, window_start, window_duration);
+    store_hot(env, slot, before.as_ref(), limit, spent, window::window_end(window_start, window_duration));
+    emit(
+        env,
+        &abi::SpendingLimitSet {
+            account: key.account,
+            token,
+            limit,
+            windowDuration: U48::saturating_from(window_duration),
+        },
+    );
+    Ok(())
+}
+
+/// Forgets `token`'s record (all four words).
+fn clear_record(env: &mut impl Env, slot: U256) {
+    for offset in 0..4 {
+        let slot = at(slot, offset);
+        if !env.load(slot).is_zero() {
+            env.store(slot, B256::ZERO);
+        }
+    }
+}
+
+/// Stops tracking `token`; returns whether it was tracked. Emits
+/// `SpendingLimitRemoved` when it was.
+pub fn remove_limit(env: &mut impl Env, key: &AccountKey, state: &mut AccountState, token: Address) -> bool {
+    let slot = key.token_slot(token);
+    if env.load(slot).is_zero() {
+        return false;
+    }
+    clear_record(env, slot);
+    let count = usize::from(state.token_count).min(MAX_TRACKED_TOKENS);
+    let tokens = tracked_tokens(env, key);
+    if let Some(index) = tokens.iter().position(|t| *t == token) {
+        let last = count.saturating_sub(1);
+        if index != last {
+            let moved = env.load(key.list_slot(last));
+            env.store(key.list_slot(index), moved);
+        }
+        env.store(key.list_slot(last), B256::ZERO);
+        state.token_count = state.token_count.saturating_sub(1);
+    }
+    emit(env, &abi::SpendingLimitRemoved { account: key.account, token });
+    true
+}
+
+/// Forgets everything about the account: every token record, the list, the
+/// forwarder and the initialized flag.
+pub fn clear_account(env: &mut impl Env, key: &AccountKey) {
+    for (index, token) in tracked_tokens(env, key).into_iter().enumerate() {
+        clear_record(env, key.token_slot(token));
+        env.store(key.list_slot(index), B256::ZERO);
+    }
+    if !env.load(key.base).is_zero() {
+        env.store(key.base, B256::ZERO);
+    }
+}
+
+/// What the account may still spend of `token` now: 0 when untracked (the
+/// reference's answer), the whole limit when the window has closed.
+pub fn remaining_allowance(env: &mut impl Env, key: &AccountKey, token: Address, now: u64) -> U256 {
+    match load_hot(env, key.token_slot(token)) {
+        None => U256::ZERO,
+        Some(hot) if window::is_closed(hot.window_end, now) => hot.limit,
+        Some(hot) => window::remaining(hot.limit, hot.spent),
+    }
+}
+
+/// Charges `amount` of `token` at `now`: restarts a closed window at `now`
+/// (emitting `SpendingWindowReset`), refuses what does not fit, records the
+/// rest (emitting `SpendingRecorded`). An untracked token is not limited.
+pub fn charge(env: &mut impl Env, key: &AccountKey, token: Address, amount: U256, now: u64) -> Result<(), HookError> {
+    let slot = key.token_slot(token);
+    let Some(hot) = load_hot(env, slot) else {
+        return Ok(());
+    };
+    // Decide everything first and write only once the spend fits, so that a
+    // refused spend leaves storage as it was even before the revert.
+    let restart = window::is_closed(hot.window_end, now).then(|| load_cold(env, slot).1);
+    let (spent_before, window_end) = match restart {
+        Some(duration) => (U256::ZERO, window::window_end(now, duration)),
+        None => (hot.spent, hot.window_end),
+    };
+    let spent = window::charge(hot.limit, spent_before, amount)
+        .map_err(|e| HookError::exceeded(token, amount, e.remaining))?;
+    if let Some(duration) = restart {
+        store_cold(env, slot, now, duration);
+        emit(
+            env,
+            &abi::SpendingWindowReset {
+                account: key.account,
+                token,
+                newWindowStart: U48::saturating_from(now),
+            },
+        );
+    }
+    store_hot(env, slot, Some(&hot), hot.limit, spent, window_end);
+    emit(env, &abi::SpendingRecorded { account: key.account, token, amount, totalSpent: spent });
+    Ok(())
+}
+
+/// Emits `event` with its topics and data.
+fn emit<E: SolEvent>(env: &mut impl Env, event: &E) {
+    let topics: alloc::vec::Vec<B256> = event.encode_topics().into_iter().map(|t| B256::from(t.0)).collect();
+    env.emit(&topics, &event.encode_data());
+}

@@ -1,0 +1,42 @@
+//! An ERC-7579 hook (module type 4) that caps what a smart account may spend,
+//! per token and per time window, written for Arbitrum Stylus.
+//!
+//! It is a drop-in replacement for SmartAgentKit's Solidity `SpendingLimitHook`:
+//! the same selectors, errors, events and install data, with fewer bypasses
+//! (canonical decoding, `executeUserOp` unwrapped, duplicate tokens refused, no
+//! arithmetic panics). The entry points below only wire the steps together:
+//! [`account`] resolves whose budget it is, [`execution`] decodes what the
+//! account will do, [`outflow`] says what that spends, [`ledger`] charges it
+//! using [`window`] arithmetic.
+
+#![cfg_attr(target_arch = "wasm32", no_std)]
+// The ABI exporter generates an undocumented `print_from_args`.
+#![cfg_attr(feature = "export-abi", allow(missing_docs))]
+
+extern crate alloc;
+
+pub use contract::{SpendingLimitHook, MODULE_TYPE_HOOK};
+
+pub mod abi;
+pub mod account;
+pub mod calldata;
+pub mod check;
+mod contract;
+pub mod env;
+pub mod error;
+pub mod execution;
+pub mod install;
+pub mod ledger;
+pub mod outflow;
+pub mod window;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Nothing in the contract is meant to panic; if something does, trap
+    // without carrying formatting machinery into the binary.
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(feature = "export-abi")]
+pub use contract::print_from_args;

@@ -147,3 +147,214 @@ fn user_op_call_data(msg_data: &[u8]) -> Read<&[u8]> {
     let (call_data, _) = calldata::bytes_at(user_op, 3 * WORD, init_code_end)?;
     Ok(call_data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::{self, CallType};
+    use alloc::vec::Vec;
+
+    const TOKEN: Address = Address::repeat_byte(0x70);
+    const TO: Address = Address::repeat_byte(0x11);
+
+    fn transfer(amount: u64) -> Vec<u8> {
+        crate::abi::IERC20::transferCall { to: TO, amount: U256::from(amount) }.abi_encode()
+    }
+
+    fn single_msg(value: u64, data: &[u8]) -> Vec<u8> {
+        encode::execute(encode::mode(CallType::Single, 0), encode::single(TOKEN, U256::from(value), data))
+    }
+
+    fn batch_items(n: usize) -> Vec<(Address, U256, Vec<u8>)> {
+        (0..n).map(|i| (TOKEN, U256::from(i), transfer(i as u64 + 1))).collect()
+    }
+
+    fn batch_msg(n: usize) -> Vec<u8> {
+        encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&batch_items(n)))
+    }
+
+    fn as_executions(items: &[(Address, U256, Vec<u8>)]) -> Vec<Execution<'_>> {
+        items
+            .iter()
+            .map(|(target, value, data)| Execution { target: *target, value: *value, call_data: data })
+            .collect()
+    }
+
+    #[test]
+    fn single_execution() {
+        let data = transfer(5);
+        let msg = single_msg(7, &data);
+        assert_eq!(
+            decode(&msg),
+            Ok(alloc::vec![Execution { target: TOKEN, value: U256::from(7), call_data: &data }])
+        );
+        let from_executor = encode::execute_from_executor(
+            encode::mode(CallType::Single, 1),
+            encode::single(TOKEN, U256::from(7), &data),
+        );
+        assert_eq!(decode(&from_executor), decode(&msg));
+    }
+
+    #[test]
+    fn single_execution_without_calldata_is_plain_value() {
+        let msg = single_msg(9, &[]);
+        assert_eq!(
+            decode(&msg),
+            Ok(alloc::vec![Execution { target: TOKEN, value: U256::from(9), call_data: &[] }])
+        );
+    }
+
+    #[test]
+    fn batches_of_zero_one_and_many() {
+        for n in [0, 1, 2, 10] {
+            let items = batch_items(n);
+            let msg = encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items));
+            assert_eq!(decode(&msg), Ok(as_executions(&items)), "batch of {n}");
+        }
+    }
+
+    #[test]
+    fn user_op_is_unwrapped_once() {
+        let inner = batch_msg(3);
+        let wrapped = encode::execute_user_op(TOKEN, &inner);
+        assert_eq!(decode(&wrapped), decode(&inner));
+        let twice = encode::execute_user_op(TOKEN, &wrapped);
+        assert_eq!(decode(&twice), Err(Refusal::UnknownFunction));
+        let module = crate::abi::IERC7579Account::installModuleCall {
+            moduleTypeId: U256::from(1),
+            module: TOKEN,
+            initData: Default::default(),
+        }
+        .abi_encode();
+        assert_eq!(decode(&encode::execute_user_op(TOKEN, &module)), Err(Refusal::ModuleManagement));
+    }
+
+    #[test]
+    fn refused_call_types() {
+        let exec = encode::single(TOKEN, U256::ZERO, &[]);
+        let delegate = encode::execute(encode::mode(CallType::DelegateCall, 0), exec.clone());
+        assert_eq!(decode(&delegate), Err(Refusal::DelegateCall));
+        let delegate = encode::execute_from_executor(encode::mode(CallType::DelegateCall, 1), exec.clone());
+        assert_eq!(decode(&delegate), Err(Refusal::DelegateCall));
+        let stat = encode::execute(encode::mode(CallType::Static, 0), exec.clone());
+        assert_eq!(decode(&stat), Err(Refusal::InvalidCallType));
+        for call_type in [0x02u8, 0x7f, 0xfd] {
+            let mut mode = encode::mode(CallType::Single, 0);
+            mode[0] = call_type;
+            assert_eq!(decode(&encode::execute(mode, exec.clone())), Err(Refusal::InvalidCallType));
+        }
+    }
+
+    #[test]
+    fn module_management_and_unknown_functions() {
+        let install = crate::abi::IERC7579Account::installModuleCall {
+            moduleTypeId: U256::from(4),
+            module: TOKEN,
+            initData: Default::default(),
+        }
+        .abi_encode();
+        assert_eq!(decode(&install), Err(Refusal::ModuleManagement));
+        let uninstall = crate::abi::IERC7579Account::uninstallModuleCall {
+            moduleTypeId: U256::from(4),
+            module: TOKEN,
+            deInitData: Default::default(),
+        }
+        .abi_encode();
+        assert_eq!(decode(&uninstall), Err(Refusal::ModuleManagement));
+        assert_eq!(decode(&transfer(1)), Err(Refusal::UnknownFunction));
+        assert_eq!(decode(&[]), Err(Refusal::UnknownFunction));
+        assert_eq!(decode(&[0xe9, 0xae, 0x5c]), Err(Refusal::UnknownFunction));
+    }
+
+    /// A decoy: the offset word points the account's decoder at a second
+    /// execution, while a reader at fixed offsets sees the first.
+    #[test]
+    fn non_canonical_execute_offset_is_refused() {
+        let honest = encode::single(TOKEN, U256::ZERO, &transfer(1));
+        let real = encode::single(TOKEN, U256::ZERO, &transfer(1_000_000));
+        let mut msg = single_msg(0, &honest);
+        let real_offset = msg.len() - 4;
+        msg.extend_from_slice(&U256::from(real.len()).to_be_bytes::<32>());
+        msg.extend_from_slice(&real);
+        msg[4 + 32..4 + 64].copy_from_slice(&U256::from(real_offset).to_be_bytes::<32>());
+        assert_eq!(decode(&msg), Err(Refusal::Decoding));
+    }
+
+    #[test]
+    fn lengths_past_the_end_are_refused() {
+        let msg = single_msg(0, &transfer(1));
+        for cut in [4, 36, 68, 99, 100, msg.len() - 40] {
+            assert_eq!(decode(&msg[..cut]), Err(Refusal::Decoding), "cut at {cut}");
+        }
+        let mut huge = msg.clone();
+        huge[4 + 64..4 + 96].copy_from_slice(&U256::MAX.to_be_bytes::<32>());
+        assert_eq!(decode(&huge), Err(Refusal::Decoding));
+        let short_single = encode::execute(encode::mode(CallType::Single, 0), alloc::vec![0u8; 51]);
+        assert_eq!(decode(&short_single), Err(Refusal::Decoding));
+    }
+
+    fn batch_data(n: usize) -> Vec<u8> {
+        encode::batch(&batch_items(n))
+    }
+
+    fn batch_with(data: Vec<u8>) -> Result<Vec<Vec<u8>>, Refusal> {
+        let msg = encode::execute(encode::mode(CallType::Batch, 0), data);
+        decode(&msg).map(|e| e.iter().map(|x| x.call_data.to_vec()).collect())
+    }
+
+    fn set_word(data: &mut [u8], at: usize, value: U256) {
+        data[at..at + 32].copy_from_slice(&value.to_be_bytes::<32>());
+    }
+
+    #[test]
+    fn non_canonical_batches_are_refused() {
+        // The array offset is not 0x20.
+        let mut data = batch_data(2);
+        set_word(&mut data, 0, U256::from(0x40));
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // The second element's offset points back at the first (overlap).
+        let mut data = batch_data(2);
+        set_word(&mut data, 96, U256::from(64));
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // An element offset that wraps around.
+        let mut data = batch_data(2);
+        set_word(&mut data, 64, U256::MAX);
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // A count far beyond what the bytes can hold.
+        let mut data = batch_data(2);
+        set_word(&mut data, 32, U256::from(1u64 << 40));
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // Bytes after the last element.
+        let mut data = batch_data(2);
+        data.extend_from_slice(&[0u8; 32]);
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // The inner bytes offset is not 0x60.
+        let mut data = batch_data(1);
+        set_word(&mut data, 96 + 64, U256::from(0x80));
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // Dirty upper bytes in a target address.
+        let mut data = batch_data(1);
+        data[96] = 1;
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+        // A call data length past the end.
+        let mut data = batch_data(1);
+        set_word(&mut data, 96 + 96, U256::from(1000));
+        assert_eq!(batch_with(data), Err(Refusal::Decoding));
+    }
+
+    #[test]
+    fn non_canonical_user_ops_are_refused() {
+        let inner = single_msg(0, &transfer(3));
+        let wrapped = encode::execute_user_op(TOKEN, &inner);
+        // The userOp tuple offset.
+        let mut bad = wrapped.clone();
+        set_word(&mut bad, 4, U256::from(0x60));
+        assert_eq!(decode(&bad), Err(Refusal::Decoding));
+        // The callData offset inside the tuple.
+        let mut bad = wrapped.clone();
+        set_word(&mut bad, 4 + 64 + 96, U256::from(0x160));
+        assert_eq!(decode(&bad), Err(Refusal::Decoding));
+        // Truncated.
+        assert_eq!(decode(&wrapped[..200]), Err(Refusal::Decoding));
+    }
+}

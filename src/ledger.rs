@@ -399,3 +399,203 @@ fn emit<E: SolEvent>(env: &mut impl Env, event: &E) {
     let topics: alloc::vec::Vec<B256> = event.encode_topics().into_iter().map(|t| B256::from(t.0)).collect();
     env.emit(&topics, &event.encode_data());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MemoryEnv;
+    use alloy_sol_types::SolEvent;
+
+    const ACCOUNT: Address = Address::repeat_byte(0xac);
+    const TOKEN: Address = Address::repeat_byte(0x70);
+    const T0: u64 = 1_000_000;
+
+    fn setup(limit: U256, duration: u64) -> (MemoryEnv, AccountKey) {
+        let mut env = MemoryEnv::default();
+        let key = AccountKey::new(ACCOUNT);
+        let mut state = AccountState { initialized: true, ..Default::default() };
+        set_limit(&mut env, &key, &mut state, TOKEN, limit, duration, T0, OnExisting::Refuse).unwrap();
+        set_account(&mut env, &key, &state);
+        (env, key)
+    }
+
+    fn spent(env: &mut MemoryEnv, key: &AccountKey) -> U256 {
+        config(env, key, TOKEN).unwrap().spent
+    }
+
+    #[test]
+    fn account_word_round_trips() {
+        let state = AccountState { forwarder: Address::repeat_byte(0xfe), initialized: true, token_count: 50 };
+        assert_eq!(AccountState::unpack(state.pack()), state);
+        assert_eq!(AccountState::unpack(B256::ZERO), AccountState::default());
+    }
+
+    #[test]
+    fn new_token_starts_an_empty_window_now() {
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        assert_eq!(
+            config(&mut env, &key, TOKEN),
+            Some(TokenConfig { limit: U256::from(100), spent: U256::ZERO, window_start: T0, window_duration: 3_600 })
+        );
+        assert_eq!(tracked_tokens(&mut env, &key), alloc::vec![TOKEN]);
+        assert_eq!(env.logs.len(), 1);
+        assert_eq!(env.logs[0].topics[0], abi::SpendingLimitSet::SIGNATURE_HASH);
+    }
+
+    #[test]
+    fn spends_accumulate_until_the_limit() {
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        charge(&mut env, &key, TOKEN, U256::from(60), T0 + 1).unwrap();
+        charge(&mut env, &key, TOKEN, U256::from(40), T0 + 2).unwrap();
+        assert_eq!(spent(&mut env, &key), U256::from(100));
+        assert_eq!(
+            charge(&mut env, &key, TOKEN, U256::from(1), T0 + 3),
+            Err(HookError::exceeded(TOKEN, U256::from(1), U256::ZERO))
+        );
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 3), U256::ZERO);
+    }
+
+    #[test]
+    fn refused_spend_changes_nothing() {
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        charge(&mut env, &key, TOKEN, U256::from(60), T0).unwrap();
+        let before = env.slots.clone();
+        // Even across a window restart, a refused spend writes nothing.
+        assert!(charge(&mut env, &key, TOKEN, U256::from(101), T0 + 3_600).is_err());
+        assert_eq!(env.slots, before);
+    }
+
+    #[test]
+    fn window_closes_at_start_plus_duration() {
+        let (mut env, key) = setup(U256::from(100), 60);
+        charge(&mut env, &key, TOKEN, U256::from(100), T0).unwrap();
+        assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0 + 59).is_err());
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 59), U256::ZERO);
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 60), U256::from(100));
+        env.logs.clear();
+        charge(&mut env, &key, TOKEN, U256::from(30), T0 + 60).unwrap();
+        let cfg = config(&mut env, &key, TOKEN).unwrap();
+        assert_eq!((cfg.spent, cfg.window_start), (U256::from(30), T0 + 60));
+        assert_eq!(env.logs[0].topics[0], abi::SpendingWindowReset::SIGNATURE_HASH);
+        assert_eq!(env.logs[1].topics[0], abi::SpendingRecorded::SIGNATURE_HASH);
+    }
+
+    #[test]
+    fn window_drifts_from_the_first_spend_after_it_closes() {
+        let (mut env, key) = setup(U256::from(100), 60);
+        charge(&mut env, &key, TOKEN, U256::from(1), T0 + 1_000).unwrap();
+        assert_eq!(config(&mut env, &key, TOKEN).unwrap().window_start, T0 + 1_000);
+        assert!(charge(&mut env, &key, TOKEN, U256::from(100), T0 + 1_059).is_err());
+    }
+
+    #[test]
+    fn update_keeps_spent_and_start_and_applies_the_new_duration() {
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        charge(&mut env, &key, TOKEN, U256::from(80), T0 + 10).unwrap();
+        let mut state = account(&mut env, &key);
+        set_limit(&mut env, &key, &mut state, TOKEN, U256::from(50), 60, T0 + 20, OnExisting::Update).unwrap();
+        let cfg = config(&mut env, &key, TOKEN).unwrap();
+        assert_eq!(
+            cfg,
+            TokenConfig { limit: U256::from(50), spent: U256::from(80), window_start: T0, window_duration: 60 }
+        );
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 59), U256::ZERO);
+        // The shorter window closes at T0 + 60, not T0 + 3600.
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 60), U256::from(50));
+        assert_eq!(state.token_count, 1);
+    }
+
+    #[test]
+    fn wide_limits_and_spends_round_trip() {
+        let (mut env, key) = setup(U256::MAX, 3_600);
+        charge(&mut env, &key, TOKEN, U256::MAX - U256::from(1), T0).unwrap();
+        assert_eq!(spent(&mut env, &key), U256::MAX - U256::from(1));
+        charge(&mut env, &key, TOKEN, U256::from(1), T0).unwrap();
+        assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0).is_err());
+        // Lowering to a compact limit keeps the wide spent: still nothing left.
+        let mut state = account(&mut env, &key);
+        set_limit(&mut env, &key, &mut state, TOKEN, U256::from(5), 3_600, T0, OnExisting::Update).unwrap();
+        assert_eq!(config(&mut env, &key, TOKEN).unwrap().spent, U256::MAX);
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::ZERO);
+        // A new window is compact again, and the wide slots are cleared.
+        charge(&mut env, &key, TOKEN, U256::from(5), T0 + 3_600).unwrap();
+        let slot = key.token_slot(TOKEN);
+        assert_eq!(env.load(at(slot, 2)), B256::ZERO);
+        assert_eq!(env.load(at(slot, 3)), B256::ZERO);
+        assert_eq!(spent(&mut env, &key), U256::from(5));
+    }
+
+    #[test]
+    fn compact_boundary() {
+        let (mut env, key) = setup(COMPACT_MAX, 3_600);
+        charge(&mut env, &key, TOKEN, COMPACT_MAX, T0).unwrap();
+        assert_eq!(spent(&mut env, &key), COMPACT_MAX);
+        assert_eq!(env.load(at(key.token_slot(TOKEN), 2)), B256::ZERO);
+        let mut state = account(&mut env, &key);
+        let wide = COMPACT_MAX + U256::from(1);
+        set_limit(&mut env, &key, &mut state, TOKEN, wide, 3_600, T0, OnExisting::Update).unwrap();
+        assert_eq!(config(&mut env, &key, TOKEN).unwrap().limit, wide);
+        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::from(1));
+    }
+
+    #[test]
+    fn untracked_tokens_are_not_limited() {
+        let (mut env, key) = setup(U256::from(1), 60);
+        let other = Address::repeat_byte(0x71);
+        assert_eq!(charge(&mut env, &key, other, U256::MAX, T0), Ok(()));
+        assert_eq!(config(&mut env, &key, other), None);
+        assert_eq!(remaining_allowance(&mut env, &key, other, T0), U256::ZERO);
+    }
+
+    #[test]
+    fn too_many_tokens() {
+        let mut env = MemoryEnv::default();
+        let key = AccountKey::new(ACCOUNT);
+        let mut state = AccountState { initialized: true, ..Default::default() };
+        for i in 0..MAX_TRACKED_TOKENS {
+            let token = Address::with_last_byte(i as u8);
+            set_limit(&mut env, &key, &mut state, token, U256::from(1), 60, T0, OnExisting::Refuse).unwrap();
+        }
+        let extra = Address::repeat_byte(0xee);
+        assert_eq!(
+            set_limit(&mut env, &key, &mut state, extra, U256::from(1), 60, T0, OnExisting::Refuse),
+            Err(HookError::TooManyTokens(abi::TooManyTokens { max: U256::from(50) }))
+        );
+        // Updating a tracked token is still allowed at the cap.
+        let first = Address::with_last_byte(0);
+        set_limit(&mut env, &key, &mut state, first, U256::from(2), 60, T0, OnExisting::Update).unwrap();
+    }
+
+    #[test]
+    fn remove_swaps_the_last_token_in_and_clears_everything() {
+        let mut env = MemoryEnv::default();
+        let key = AccountKey::new(ACCOUNT);
+        let mut state = AccountState { initialized: true, ..Default::default() };
+        let tokens: alloc::vec::Vec<_> = (1..=3).map(Address::with_last_byte).collect();
+        for token in &tokens {
+            set_limit(&mut env, &key, &mut state, *token, U256::MAX, 60, T0, OnExisting::Refuse).unwrap();
+        }
+        set_account(&mut env, &key, &state);
+        charge(&mut env, &key, tokens[0], U256::from(5), T0).unwrap();
+        assert!(remove_limit(&mut env, &key, &mut state, tokens[0]));
+        set_account(&mut env, &key, &state);
+        assert!(!remove_limit(&mut env, &key, &mut state, tokens[0]));
+        assert_eq!(tracked_tokens(&mut env, &key), alloc::vec![tokens[2], tokens[1]]);
+        assert_eq!(config(&mut env, &key, tokens[0]), None);
+        for offset in 0..4 {
+            assert_eq!(env.load(at(key.token_slot(tokens[0]), offset)), B256::ZERO);
+        }
+        clear_account(&mut env, &key);
+        assert!(env.slots.is_empty(), "uninstall leaves no slot behind: {:?}", env.slots);
+    }
+
+    #[test]
+    fn slots_are_distinct_per_account_and_token() {
+        let a = AccountKey::new(Address::repeat_byte(1));
+        let b = AccountKey::new(Address::repeat_byte(2));
+        let t = Address::repeat_byte(3);
+        assert_ne!(a.token_slot(t), b.token_slot(t));
+        assert_ne!(a.token_slot(t), a.token_slot(Address::repeat_byte(4)));
+        assert_ne!(a.base, b.base);
+    }
+}

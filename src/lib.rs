@@ -22,6 +22,7 @@ pub mod account;
 pub mod calldata;
 pub mod check;
 mod contract;
+pub mod encode;
 pub mod env;
 pub mod error;
 pub mod execution;
@@ -40,3 +41,8 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 
 #[cfg(feature = "export-abi")]
 pub use contract::print_from_args;
+
+// Unit tests run natively: motsu supplies the `vm_hooks` symbols (keccak among
+// them) that the wasm build imports from the host.
+#[cfg(test)]
+use motsu as _;

@@ -1,0 +1,169 @@
+//! The published interface, three ways, must agree: the reference table in
+//! `tests/fixtures/reference-interface.tsv` (hashes recomputed here, never
+//! trusted), the files in `abi/`, and the contract itself (its error and event
+//! types, and its router). `BLESS=1 cargo test --test abi_surface` rewrites
+//! `abi/ISpendingLimitHook.json` from the Solidity interface.
+
+use std::collections::BTreeSet;
+
+use alloy_json_abi::JsonAbi;
+use alloy_primitives::{hex, keccak256, Address};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
+use motsu::prelude::*;
+use spending_limit_hook::{abi, SpendingLimitHook};
+use stylus_sdk::abi::Router;
+
+sol!(
+    #[sol(abi)]
+    "abi/ISpendingLimitHook.sol"
+);
+
+const TABLE: &str = include_str!("fixtures/reference-interface.tsv");
+
+/// (kind, signature, hash) rows of the reference table.
+fn table() -> Vec<(String, String, Vec<u8>)> {
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "bad row {l:?}");
+            (cols[0].to_string(), cols[1].to_string(), hex::decode(cols[2]).expect("hex"))
+        })
+        .collect()
+}
+
+fn rows(kind: &str) -> BTreeSet<(String, Vec<u8>)> {
+    table().into_iter().filter(|r| r.0 == kind).map(|r| (r.1, r.2)).collect()
+}
+
+#[test]
+fn every_table_hash_is_the_keccak_of_its_signature() {
+    let table = table();
+    assert!(table.len() >= 40);
+    for (kind, signature, hash) in table {
+        let full = keccak256(signature.as_bytes());
+        let expected = if kind == "event" { &full[..] } else { &full[..4] };
+        assert_eq!(hash, expected, "{kind} {signature}");
+    }
+}
+
+fn generated_abi() -> JsonAbi {
+    ISpendingLimitHook::abi::contract()
+}
+
+#[test]
+fn solidity_interface_matches_the_table() {
+    let abi = generated_abi();
+    let functions: BTreeSet<_> = abi.functions().map(|f| (f.signature(), f.selector().to_vec())).collect();
+    let errors: BTreeSet<_> = abi.errors().map(|e| (e.signature(), e.selector().to_vec())).collect();
+    let events: BTreeSet<_> = abi.events().map(|e| (e.signature(), e.selector().to_vec())).collect();
+    assert_eq!(functions, rows("function"));
+    assert_eq!(errors, rows("error"));
+    assert_eq!(events, rows("event"));
+}
+
+#[test]
+fn json_abi_is_generated_from_the_solidity_interface() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/abi/ISpendingLimitHook.json");
+    let generated = generated_abi();
+    if std::env::var_os("BLESS").is_some() {
+        let text = serde_json::to_string_pretty(&generated).expect("serialize");
+        std::fs::write(path, text + "\n").expect("write abi json");
+    }
+    let text = std::fs::read_to_string(path).expect("abi/ISpendingLimitHook.json exists (BLESS=1 writes it)");
+    let on_disk: JsonAbi = serde_json::from_str(&text).expect("valid JSON ABI");
+    assert_eq!(on_disk, generated, "abi/ISpendingLimitHook.json is stale: rerun with BLESS=1");
+}
+
+#[test]
+fn contract_errors_and_events_match_the_table() {
+    let errors = rows("error");
+    let ours: BTreeSet<(String, Vec<u8>)> = [
+        (abi::SpendingLimitExceeded::SIGNATURE, abi::SpendingLimitExceeded::SELECTOR),
+        (abi::WindowDurationTooShort::SIGNATURE, abi::WindowDurationTooShort::SELECTOR),
+        (abi::LimitCannotBeZero::SIGNATURE, abi::LimitCannotBeZero::SELECTOR),
+        (abi::NoLimitsProvided::SIGNATURE, abi::NoLimitsProvided::SELECTOR),
+        (abi::TooManyTokens::SIGNATURE, abi::TooManyTokens::SELECTOR),
+        (abi::DelegateCallNotAllowed::SIGNATURE, abi::DelegateCallNotAllowed::SELECTOR),
+        (abi::ModuleManagementBlocked::SIGNATURE, abi::ModuleManagementBlocked::SELECTOR),
+        (abi::UnknownFunctionBlocked::SIGNATURE, abi::UnknownFunctionBlocked::SELECTOR),
+        (abi::SelfCallBlocked::SIGNATURE, abi::SelfCallBlocked::SELECTOR),
+        (abi::ModuleAlreadyInitialized::SIGNATURE, abi::ModuleAlreadyInitialized::SELECTOR),
+        (abi::NotInitialized::SIGNATURE, abi::NotInitialized::SELECTOR),
+        (abi::InvalidCallType::SIGNATURE, abi::InvalidCallType::SELECTOR),
+        (abi::DecodingError::SIGNATURE, abi::DecodingError::SELECTOR),
+        (abi::DuplicateToken::SIGNATURE, abi::DuplicateToken::SELECTOR),
+    ]
+    .into_iter()
+    .map(|(s, sel)| (s.to_string(), sel.to_vec()))
+    .collect();
+    assert_eq!(ours, errors);
+
+    let ours: BTreeSet<(String, Vec<u8>)> = [
+        (abi::SpendingLimitSet::SIGNATURE, abi::SpendingLimitSet::SIGNATURE_HASH),
+        (abi::SpendingLimitRemoved::SIGNATURE, abi::SpendingLimitRemoved::SIGNATURE_HASH),
+        (abi::SpendingRecorded::SIGNATURE, abi::SpendingRecorded::SIGNATURE_HASH),
+        (abi::SpendingWindowReset::SIGNATURE, abi::SpendingWindowReset::SIGNATURE_HASH),
+    ]
+    .into_iter()
+    .map(|(s, h)| (s.to_string(), h.to_vec()))
+    .collect();
+    assert_eq!(ours, rows("event"));
+}
+
+#[test]
+fn account_and_token_selectors_match_the_table() {
+    use abi::IERC7579Account as A;
+    use abi::IERC20 as T;
+    let ours: BTreeSet<(String, Vec<u8>)> = [
+        (A::executeCall::SIGNATURE, A::executeCall::SELECTOR),
+        (A::executeFromExecutorCall::SIGNATURE, A::executeFromExecutorCall::SELECTOR),
+        (A::installModuleCall::SIGNATURE, A::installModuleCall::SELECTOR),
+        (A::uninstallModuleCall::SIGNATURE, A::uninstallModuleCall::SELECTOR),
+        (A::executeUserOpCall::SIGNATURE, A::executeUserOpCall::SELECTOR),
+    ]
+    .into_iter()
+    .map(|(s, sel)| (s.to_string(), sel.to_vec()))
+    .collect();
+    assert_eq!(ours, rows("account"));
+    let ours: BTreeSet<(String, Vec<u8>)> = [
+        (T::transferCall::SIGNATURE, T::transferCall::SELECTOR),
+        (T::approveCall::SIGNATURE, T::approveCall::SELECTOR),
+        (T::transferFromCall::SIGNATURE, T::transferFromCall::SELECTOR),
+    ]
+    .into_iter()
+    .map(|(s, sel)| (s.to_string(), sel.to_vec()))
+    .collect();
+    assert_eq!(ours, rows("token"));
+}
+
+/// Every function of the table reaches the contract: through the SDK's router,
+/// or (preCheck, postCheck) through the raw fallback; an unknown selector
+/// reaches neither.
+#[motsu::test]
+fn the_router_serves_exactly_the_table(hook: Contract<SpendingLimitHook>, alice: Address) {
+    let raw: BTreeSet<Vec<u8>> = [
+        abi::IHook::preCheckCall::SELECTOR.to_vec(),
+        abi::IHook::postCheckCall::SELECTOR.to_vec(),
+    ]
+    .into();
+    for (signature, selector) in rows("function") {
+        let mut call = hook.sender(alice);
+        let storage: &mut SpendingLimitHook = &mut call;
+        let sel = u32::from_be_bytes(selector.clone().try_into().expect("4 bytes"));
+        let routed = <SpendingLimitHook as Router<SpendingLimitHook>>::route(storage, sel, &[]);
+        if raw.contains(&selector) {
+            assert!(routed.is_none(), "{signature} must bypass the strict router");
+            let fallback = <SpendingLimitHook as Router<SpendingLimitHook>>::fallback(storage, &selector);
+            assert!(fallback.is_some(), "{signature} reaches the fallback");
+        } else {
+            assert!(routed.is_some(), "{signature} is routed");
+        }
+    }
+    let mut call = hook.sender(alice);
+    let storage: &mut SpendingLimitHook = &mut call;
+    assert!(<SpendingLimitHook as Router<SpendingLimitHook>>::route(storage, 0xdeadbeef, &[]).is_none());
+    let unknown = <SpendingLimitHook as Router<SpendingLimitHook>>::fallback(storage, &[0xde, 0xad, 0xbe, 0xef]);
+    assert_eq!(unknown, Some(Err(Vec::new())));
+}

@@ -1,0 +1,92 @@
+//! Shared helpers for the contract-level (motsu) tests.
+#![allow(dead_code)]
+
+use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use motsu::prelude::*;
+use spending_limit_hook::abi::{TokenLimitInit, IERC20};
+use spending_limit_hook::encode::{self, CallType};
+use spending_limit_hook::error::HookError;
+use spending_limit_hook::SpendingLimitHook;
+use stylus_sdk::abi::Bytes;
+
+/// motsu's fixed block timestamp.
+pub const NOW: u64 = 1_735_689_600;
+pub const DAY: u64 = 86_400;
+pub const NATIVE: Address = Address::ZERO;
+pub const TOKEN: Address = Address::repeat_byte(0x70);
+pub const OTHER_TOKEN: Address = Address::repeat_byte(0x71);
+pub const RECIPIENT: Address = Address::repeat_byte(0x99);
+
+pub fn u(v: u64) -> U256 {
+    U256::from(v)
+}
+
+pub fn limit(token: Address, amount: u64, window: u64) -> TokenLimitInit {
+    TokenLimitInit { token, limit: u(amount), windowDuration: U48::from(window) }
+}
+
+/// Install data in the deployed layout.
+pub fn install_data(forwarder: Address, limits: Vec<TokenLimitInit>) -> Bytes {
+    Bytes::from((forwarder, limits).abi_encode_params())
+}
+
+/// Installs 1 ether/day native and 1000 TOKEN/hour for `account`.
+pub fn install_default(hook: &Contract<SpendingLimitHook>, account: Address, forwarder: Address) {
+    hook.sender(account)
+        .on_install(install_data(
+            forwarder,
+            vec![limit(NATIVE, 1_000_000, DAY), limit(TOKEN, 1_000, 3_600)],
+        ))
+        .motsu_unwrap();
+}
+
+pub fn transfer(amount: u64) -> Vec<u8> {
+    IERC20::transferCall { to: RECIPIENT, amount: u(amount) }.abi_encode()
+}
+
+pub fn approve(amount: u64) -> Vec<u8> {
+    IERC20::approveCall { spender: RECIPIENT, amount: u(amount) }.abi_encode()
+}
+
+pub fn transfer_from(amount: u64) -> Vec<u8> {
+    IERC20::transferFromCall { from: RECIPIENT, to: RECIPIENT, amount: u(amount) }.abi_encode()
+}
+
+/// `execute(single)` msgData.
+pub fn exec_single(target: Address, value: u64, call_data: &[u8]) -> Vec<u8> {
+    encode::execute(encode::mode(CallType::Single, 0), encode::single(target, u(value), call_data))
+}
+
+/// `execute(batch)` msgData.
+pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
+    let items: Vec<_> = items.iter().map(|(t, v, d)| (*t, u(*v), d.clone())).collect();
+    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
+}
+
+/// Calls `preCheck` directly, as the account.
+pub fn pre_check(hook: &Contract<SpendingLimitHook>, account: Address, msg_data: &[u8]) -> Result<Vec<u8>, HookError> {
+    let calldata = encode::pre_check(account, U256::ZERO, msg_data);
+    hook.sender(account).pre_check_raw(&calldata).motsu_res()
+}
+
+/// Calls `preCheck` as `mux`, with the multiplexer's suffix naming `account`.
+pub fn pre_check_via(
+    hook: &Contract<SpendingLimitHook>,
+    mux: Address,
+    account: Address,
+    msg_data: &[u8],
+) -> Result<Vec<u8>, HookError> {
+    let calldata = encode::with_suffix(encode::pre_check(account, U256::ZERO, msg_data), mux, account);
+    hook.sender(mux).pre_check_raw(&calldata).motsu_res()
+}
+
+/// (limit, spent, windowDuration, windowStart) as plain integers.
+pub fn config(hook: &Contract<SpendingLimitHook>, account: Address, token: Address) -> (U256, U256, u64, u64) {
+    let (l, s, d, w) = hook.sender(account).configs(account, token);
+    (l, s, d.to(), w.to())
+}
+
+pub fn spent(hook: &Contract<SpendingLimitHook>, account: Address, token: Address) -> U256 {
+    config(hook, account, token).1
+}

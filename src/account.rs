@@ -37,6 +37,7 @@ pub fn resolve(env: &mut impl Env, calldata: &[u8], caller: Address) -> (Account
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
 

@@ -104,6 +104,7 @@ pub fn bytes_at(data: &[u8], head: usize, expected_offset: usize) -> Read<(&[u8]
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
 

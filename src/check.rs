@@ -31,7 +31,11 @@ pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
     let msg_sender = calldata::address(args, 0)?;
     let msg_value = calldata::uint(args, WORD)?;
     let (msg_data, _) = calldata::bytes_at(args, 2 * WORD, 3 * WORD)?;
-    Ok(PreCheckArgs { msg_sender, msg_value, msg_data })
+    Ok(PreCheckArgs {
+        msg_sender,
+        msg_value,
+        msg_data,
+    })
 }
 
 /// Checks and charges what `msg_data` makes `key`'s account do at `now`.

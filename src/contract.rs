@@ -7,14 +7,14 @@ use alloc::vec;
 use alloc::{string::String, vec::Vec};
 
 use alloy_primitives::{aliases::U48, Address, U256};
-use alloy_sol_types::SolCall;
-use stylus_sdk::{abi::Bytes, prelude::*, ArbResult};
+#[cfg(target_arch = "wasm32")]
+use stylus_sdk::ArbResult;
+use stylus_sdk::{abi::Bytes, prelude::*};
 
-use crate::{abi, account, calldata, check, install, ledger, window};
-use crate::abi::IHook::{postCheckCall, preCheckCall};
 use crate::env::HostEnv;
 use crate::error::HookError;
 use crate::ledger::{AccountKey, OnExisting};
+use crate::{abi, account, calldata, check, install, ledger, window};
 
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
@@ -26,11 +26,29 @@ const EMPTY_BYTES: [u8; 64] = {
     out
 };
 
+/// What `name()` returns.
+pub const NAME: &str = "SpendingLimitHook";
+/// What `version()` returns: the crate's semver.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// The hook. It declares no SDK storage fields: every slot is addressed by
 /// [`ledger`], which documents the layout.
 #[storage]
-#[entrypoint]
+#[cfg_attr(not(target_arch = "wasm32"), entrypoint)]
 pub struct SpendingLimitHook {}
+
+/// The program's entry point on chain: [`crate::dispatch`] routes the call.
+/// Natively (tests, ABI export) the SDK's router stands in for it.
+#[cfg(target_arch = "wasm32")]
+#[entrypoint]
+fn user_main(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
+    // SAFETY: the struct has no fields, so no two storage handles can alias.
+    #[allow(unsafe_code)]
+    let mut hook = unsafe {
+        <SpendingLimitHook as stylus_sdk::storage::StorageType>::new(U256::ZERO, 0, host)
+    };
+    crate::dispatch::dispatch(&mut hook, &input)
+}
 
 impl SpendingLimitHook {
     fn env(&self) -> HostEnv<'_> {
@@ -60,7 +78,10 @@ impl SpendingLimitHook {
         Ok(Vec::new())
     }
 
-    fn initialized_state(&self, account: Address) -> Result<(AccountKey, ledger::AccountState), HookError> {
+    fn initialized_state(
+        &self,
+        account: Address,
+    ) -> Result<(AccountKey, ledger::AccountState), HookError> {
         let key = AccountKey::new(account);
         let state = ledger::account(&mut self.env(), &key);
         if !state.initialized {
@@ -80,9 +101,11 @@ impl SpendingLimitHook {
         let mut env = self.env();
         let mut state = ledger::account(&mut env, &key);
         if state.initialized {
-            return Err(HookError::ModuleAlreadyInitialized(abi::ModuleAlreadyInitialized {
-                smartAccount: account,
-            }));
+            return Err(HookError::ModuleAlreadyInitialized(
+                abi::ModuleAlreadyInitialized {
+                    smartAccount: account,
+                },
+            ));
         }
         let install = install::decode(&data)?;
         if install.limits.is_empty() {
@@ -98,16 +121,7 @@ impl SpendingLimitHook {
         }
         let now = self.now();
         for limit in &install.limits {
-            ledger::set_limit(
-                &mut env,
-                &key,
-                &mut state,
-                limit.token,
-                limit.limit,
-                limit.window_duration,
-                now,
-                OnExisting::Refuse,
-            )?;
+            ledger::set_limit(&mut env, &key, &mut state, limit, now, OnExisting::Refuse)?;
         }
         state.initialized = true;
         ledger::set_account(&mut env, &key, &state);
@@ -135,7 +149,8 @@ impl SpendingLimitHook {
     /// The reference's public `configs` mapping: limit, spent, window duration,
     /// window start (all zero for an untracked token).
     pub fn configs(&self, account: Address, token: Address) -> (U256, U256, U48, U48) {
-        let config = ledger::config(&mut self.env(), &AccountKey::new(account), token).unwrap_or_default();
+        let config =
+            ledger::config(&mut self.env(), &AccountKey::new(account), token).unwrap_or_default();
         (
             config.limit,
             config.spent,
@@ -146,11 +161,21 @@ impl SpendingLimitHook {
 
     /// Sets or updates `token`'s limit for `msg.sender`. An existing token keeps
     /// what it spent and when its window started.
-    pub fn set_spending_limit(&mut self, token: Address, limit: U256, window_duration: U48) -> Result<(), HookError> {
+    pub fn set_spending_limit(
+        &mut self,
+        token: Address,
+        limit: U256,
+        window_duration: U48,
+    ) -> Result<(), HookError> {
         let (key, mut state) = self.initialized_state(self.vm().msg_sender())?;
         let now = self.now();
         let mut env = self.env();
-        ledger::set_limit(&mut env, &key, &mut state, token, limit, window_duration.to(), now, OnExisting::Update)?;
+        let config = install::TokenLimit {
+            token,
+            limit,
+            window_duration: window_duration.to(),
+        };
+        ledger::set_limit(&mut env, &key, &mut state, &config, now, OnExisting::Update)?;
         ledger::set_account(&mut env, &key, &state);
         Ok(())
     }
@@ -169,7 +194,12 @@ impl SpendingLimitHook {
     /// untracked token (the reference's answer), the full limit once the window
     /// has closed.
     pub fn get_remaining_allowance(&self, account: Address, token: Address) -> U256 {
-        ledger::remaining_allowance(&mut self.env(), &AccountKey::new(account), token, self.now())
+        ledger::remaining_allowance(
+            &mut self.env(),
+            &AccountKey::new(account),
+            token,
+            self.now(),
+        )
     }
 
     /// The forwarder `account` trusts (zero when none).
@@ -195,24 +225,12 @@ impl SpendingLimitHook {
 
     /// "SpendingLimitHook".
     pub fn name() -> String {
-        String::from("SpendingLimitHook")
+        String::from(NAME)
     }
 
     /// The module's semver.
     pub fn version() -> String {
-        String::from(env!("CARGO_PKG_VERSION"))
-    }
-
-    /// `preCheck` and `postCheck` arrive here: they need the raw calldata (the
-    /// SDK's router rejects the multiplexer's suffix and never shows it).
-    #[fallback]
-    pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
-        let result = match calldata::selector(calldata) {
-            Some(preCheckCall::SELECTOR) => self.pre_check_raw(calldata),
-            Some(postCheckCall::SELECTOR) => self.post_check_raw(calldata),
-            _ => return Err(Vec::new()),
-        };
-        result.map_err(Vec::from)
+        String::from(VERSION)
     }
 }
 

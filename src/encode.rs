@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 
-use crate::abi::{self, IERC7579Account, IHook};
+use crate::abi::{self, IERC7579Account, ISpendingLimitHook as IHook};
 
 /// ERC-7579 call type byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,20 +25,21 @@ pub enum CallType {
 /// The 32-byte ERC-7579 mode for `call_type` and exec type `exec_type`
 /// (0x00 revert on failure, 0x01 try).
 pub fn mode(call_type: CallType, exec_type: u8) -> FixedBytes<32> {
-    let mut mode = FixedBytes::<32>::ZERO;
-    mode[0] = match call_type {
+    let call_type = match call_type {
         CallType::Single => 0x00,
         CallType::Batch => 0x01,
         CallType::Static => 0xfe,
         CallType::DelegateCall => 0xff,
     };
+    let mut mode = [0u8; 32];
+    mode[0] = call_type;
     mode[1] = exec_type;
-    mode
+    FixedBytes(mode)
 }
 
 /// `abi.encodePacked(target, value, callData)`: single execution data.
 pub fn single(target: Address, value: U256, call_data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(52 + call_data.len());
+    let mut out = Vec::with_capacity(call_data.len().saturating_add(52));
     out.extend_from_slice(target.as_slice());
     out.extend_from_slice(&value.to_be_bytes::<32>());
     out.extend_from_slice(call_data);
@@ -60,13 +61,20 @@ pub fn batch(executions: &[(Address, U256, Vec<u8>)]) -> Vec<u8> {
 
 /// `execute(mode, executionCalldata)`.
 pub fn execute(mode: FixedBytes<32>, execution_data: Vec<u8>) -> Vec<u8> {
-    IERC7579Account::executeCall { mode, executionCalldata: execution_data.into() }.abi_encode()
+    IERC7579Account::executeCall {
+        mode,
+        executionCalldata: execution_data.into(),
+    }
+    .abi_encode()
 }
 
 /// `executeFromExecutor(mode, executionCalldata)`.
 pub fn execute_from_executor(mode: FixedBytes<32>, execution_data: Vec<u8>) -> Vec<u8> {
-    IERC7579Account::executeFromExecutorCall { mode, executionCalldata: execution_data.into() }
-        .abi_encode()
+    IERC7579Account::executeFromExecutorCall {
+        mode,
+        executionCalldata: execution_data.into(),
+    }
+    .abi_encode()
 }
 
 /// `executeUserOp(userOp, hash)` whose `userOp.callData` is
@@ -93,13 +101,20 @@ pub fn execute_user_op(sender: Address, inner: &[u8]) -> Vec<u8> {
 
 /// The hook's `preCheck(msgSender, msgValue, msgData)` calldata.
 pub fn pre_check(msg_sender: Address, msg_value: U256, msg_data: &[u8]) -> Vec<u8> {
-    IHook::preCheckCall { msgSender: msg_sender, msgValue: msg_value, msgData: Bytes::copy_from_slice(msg_data) }
-        .abi_encode()
+    IHook::preCheckCall {
+        msgSender: msg_sender,
+        msgValue: msg_value,
+        msgData: Bytes::copy_from_slice(msg_data),
+    }
+    .abi_encode()
 }
 
 /// The hook's `postCheck(hookData)` calldata.
 pub fn post_check(hook_data: &[u8]) -> Vec<u8> {
-    IHook::postCheckCall { hookData: Bytes::copy_from_slice(hook_data) }.abi_encode()
+    IHook::postCheckCall {
+        hookData: Bytes::copy_from_slice(hook_data),
+    }
+    .abi_encode()
 }
 
 /// `calldata` as `HookMultiPlexer` forwards it: `multiplexer ++ account` appended.

@@ -43,7 +43,8 @@ impl Env for HostEnv<'_> {
     }
 
     fn emit(&mut self, topics: &[B256], data: &[u8]) {
-        let mut log = Vec::with_capacity(topics.len().saturating_mul(32).saturating_add(data.len()));
+        let mut log =
+            Vec::with_capacity(topics.len().saturating_mul(32).saturating_add(data.len()));
         for topic in topics {
             log.extend_from_slice(topic.as_slice());
         }
@@ -84,7 +85,10 @@ impl Env for MemoryEnv {
     }
 
     fn emit(&mut self, topics: &[B256], data: &[u8]) {
-        self.logs.push(RecordedLog { topics: topics.to_vec(), data: data.to_vec() });
+        self.logs.push(RecordedLog {
+            topics: topics.to_vec(),
+            data: data.to_vec(),
+        });
     }
 }
 
@@ -98,7 +102,10 @@ pub struct Overlay<'a, E: Env> {
 impl<'a, E: Env> Overlay<'a, E> {
     /// An overlay with no writes yet.
     pub fn new(base: &'a mut E) -> Self {
-        Self { base, writes: BTreeMap::new() }
+        Self {
+            base,
+            writes: BTreeMap::new(),
+        }
     }
 }
 
@@ -118,6 +125,7 @@ impl<E: Env> Env for Overlay<'_, E> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
 

@@ -3,15 +3,16 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U48, Address, U256};
-use stylus_sdk::prelude::SolidityError;
+use alloy_sol_types::SolError;
 
 use crate::abi;
 use crate::execution::Refusal;
 use crate::window::MIN_WINDOW_DURATION;
 
-/// Every way a call into the hook can fail; each encodes as its Solidity error
-/// (the SDK's derive writes the `Vec<u8>` conversion and the ABI export).
-#[derive(SolidityError, Debug, Clone, PartialEq, Eq)]
+/// Every way a call into the hook can fail; each encodes as its Solidity error.
+/// The ABI exporter needs the SDK's derive; the program uses [`HookError::encode`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "export-abi", derive(stylus_sdk::prelude::SolidityError))]
 pub enum HookError {
     /// See [`abi::SpendingLimitExceeded`].
     SpendingLimitExceeded(abi::SpendingLimitExceeded),
@@ -46,7 +47,11 @@ pub enum HookError {
 impl HookError {
     /// `SpendingLimitExceeded(token, attempted, remaining)`.
     pub fn exceeded(token: Address, attempted: U256, remaining: U256) -> Self {
-        Self::SpendingLimitExceeded(abi::SpendingLimitExceeded { token, attempted, remaining })
+        Self::SpendingLimitExceeded(abi::SpendingLimitExceeded {
+            token,
+            attempted,
+            remaining,
+        })
     }
 
     /// `WindowDurationTooShort(provided, 60)`.
@@ -59,7 +64,9 @@ impl HookError {
 
     /// `NotInitialized(account)`.
     pub fn not_initialized(account: Address) -> Self {
-        Self::NotInitialized(abi::NotInitialized { smartAccount: account })
+        Self::NotInitialized(abi::NotInitialized {
+            smartAccount: account,
+        })
     }
 
     /// `DecodingError()`.
@@ -67,9 +74,74 @@ impl HookError {
         Self::DecodingError(abi::DecodingError {})
     }
 
-    /// The revert data: selector and ABI-encoded fields.
+    /// The revert data: selector and ABI-encoded fields. Written out by hand
+    /// (every field is one static word) because alloy's generic encoder costs
+    /// kilobytes of program per error type; a test checks it against alloy.
     pub fn encode(&self) -> Vec<u8> {
-        self.clone().into()
+        let (selector, words): ([u8; 4], [Option<Word>; 3]) = match self {
+            Self::SpendingLimitExceeded(e) => (
+                abi::SpendingLimitExceeded::SELECTOR,
+                [
+                    Some(address_word(e.token)),
+                    Some(e.attempted.to_be_bytes()),
+                    Some(e.remaining.to_be_bytes()),
+                ],
+            ),
+            Self::WindowDurationTooShort(e) => (
+                abi::WindowDurationTooShort::SELECTOR,
+                [
+                    Some(U256::from(e.provided).to_be_bytes()),
+                    Some(U256::from(e.minimum).to_be_bytes()),
+                    None,
+                ],
+            ),
+            Self::LimitCannotBeZero(_) => (abi::LimitCannotBeZero::SELECTOR, [None; 3]),
+            Self::NoLimitsProvided(_) => (abi::NoLimitsProvided::SELECTOR, [None; 3]),
+            Self::TooManyTokens(e) => (
+                abi::TooManyTokens::SELECTOR,
+                [Some(e.max.to_be_bytes()), None, None],
+            ),
+            Self::DelegateCallNotAllowed(_) => (abi::DelegateCallNotAllowed::SELECTOR, [None; 3]),
+            Self::ModuleManagementBlocked(_) => (abi::ModuleManagementBlocked::SELECTOR, [None; 3]),
+            Self::UnknownFunctionBlocked(_) => (abi::UnknownFunctionBlocked::SELECTOR, [None; 3]),
+            Self::SelfCallBlocked(_) => (abi::SelfCallBlocked::SELECTOR, [None; 3]),
+            Self::ModuleAlreadyInitialized(e) => (
+                abi::ModuleAlreadyInitialized::SELECTOR,
+                [Some(address_word(e.smartAccount)), None, None],
+            ),
+            Self::NotInitialized(e) => (
+                abi::NotInitialized::SELECTOR,
+                [Some(address_word(e.smartAccount)), None, None],
+            ),
+            Self::InvalidCallType(_) => (abi::InvalidCallType::SELECTOR, [None; 3]),
+            Self::DecodingError(_) => (abi::DecodingError::SELECTOR, [None; 3]),
+            Self::DuplicateToken(e) => (
+                abi::DuplicateToken::SELECTOR,
+                [Some(address_word(e.token)), None, None],
+            ),
+        };
+        let mut out = Vec::with_capacity(4 + 3 * 32);
+        out.extend_from_slice(&selector);
+        for word in words.iter().flatten() {
+            out.extend_from_slice(word);
+        }
+        out
+    }
+}
+
+type Word = [u8; 32];
+
+/// An address as an ABI word.
+pub fn address_word(address: Address) -> Word {
+    let mut word = [0u8; 32];
+    word[12..].copy_from_slice(address.as_slice());
+    word
+}
+
+#[cfg(not(feature = "export-abi"))]
+impl From<HookError> for Vec<u8> {
+    fn from(error: HookError) -> Self {
+        error.encode()
     }
 }
 
@@ -82,7 +154,9 @@ impl From<Refusal> for HookError {
             Refusal::ModuleManagement => {
                 Self::ModuleManagementBlocked(abi::ModuleManagementBlocked {})
             }
-            Refusal::UnknownFunction => Self::UnknownFunctionBlocked(abi::UnknownFunctionBlocked {}),
+            Refusal::UnknownFunction => {
+                Self::UnknownFunctionBlocked(abi::UnknownFunctionBlocked {})
+            }
         }
     }
 }

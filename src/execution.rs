@@ -13,8 +13,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 
 use crate::abi::IERC7579Account::{
-    executeCall, executeFromExecutorCall, executeUserOpCall, installModuleCall,
-    uninstallModuleCall,
+    executeCall, executeFromExecutorCall, executeUserOpCall, installModuleCall, uninstallModuleCall,
 };
 use crate::calldata::{self, Malformed, Read, WORD};
 
@@ -105,7 +104,11 @@ fn decode_single(data: &[u8]) -> Read<Execution<'_>> {
     let target = Address::from_slice(calldata::slice(data, 0, 20)?);
     let value = U256::from_be_slice(calldata::slice(data, 20, WORD)?);
     let call_data = calldata::tail(data, 20 + WORD)?;
-    Ok(Execution { target, value, call_data })
+    Ok(Execution {
+        target,
+        value,
+        call_data,
+    })
 }
 
 /// `abi.encode(Execution[])`, with every offset where the encoder puts it and
@@ -128,7 +131,11 @@ fn decode_batch(data: &[u8]) -> Read<Vec<Execution<'_>>> {
         let target = calldata::address(element, 0)?;
         let value = calldata::uint(element, WORD)?;
         let (call_data, end) = calldata::bytes_at(element, 2 * WORD, 3 * WORD)?;
-        executions.push(Execution { target, value, call_data });
+        executions.push(Execution {
+            target,
+            value,
+            call_data,
+        });
         next = next.checked_add(end).ok_or(Malformed)?;
     }
     if next != elements.len() {
@@ -149,6 +156,7 @@ fn user_op_call_data(msg_data: &[u8]) -> Read<&[u8]> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
     use crate::encode::{self, CallType};
@@ -158,25 +166,41 @@ mod tests {
     const TO: Address = Address::repeat_byte(0x11);
 
     fn transfer(amount: u64) -> Vec<u8> {
-        crate::abi::IERC20::transferCall { to: TO, amount: U256::from(amount) }.abi_encode()
+        crate::abi::IERC20::transferCall {
+            to: TO,
+            amount: U256::from(amount),
+        }
+        .abi_encode()
     }
 
     fn single_msg(value: u64, data: &[u8]) -> Vec<u8> {
-        encode::execute(encode::mode(CallType::Single, 0), encode::single(TOKEN, U256::from(value), data))
+        encode::execute(
+            encode::mode(CallType::Single, 0),
+            encode::single(TOKEN, U256::from(value), data),
+        )
     }
 
     fn batch_items(n: usize) -> Vec<(Address, U256, Vec<u8>)> {
-        (0..n).map(|i| (TOKEN, U256::from(i), transfer(i as u64 + 1))).collect()
+        (0..n)
+            .map(|i| (TOKEN, U256::from(i), transfer(i as u64 + 1)))
+            .collect()
     }
 
     fn batch_msg(n: usize) -> Vec<u8> {
-        encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&batch_items(n)))
+        encode::execute(
+            encode::mode(CallType::Batch, 0),
+            encode::batch(&batch_items(n)),
+        )
     }
 
     fn as_executions(items: &[(Address, U256, Vec<u8>)]) -> Vec<Execution<'_>> {
         items
             .iter()
-            .map(|(target, value, data)| Execution { target: *target, value: *value, call_data: data })
+            .map(|(target, value, data)| Execution {
+                target: *target,
+                value: *value,
+                call_data: data,
+            })
             .collect()
     }
 
@@ -186,7 +210,11 @@ mod tests {
         let msg = single_msg(7, &data);
         assert_eq!(
             decode(&msg),
-            Ok(alloc::vec![Execution { target: TOKEN, value: U256::from(7), call_data: &data }])
+            Ok(alloc::vec![Execution {
+                target: TOKEN,
+                value: U256::from(7),
+                call_data: &data
+            }])
         );
         let from_executor = encode::execute_from_executor(
             encode::mode(CallType::Single, 1),
@@ -200,7 +228,11 @@ mod tests {
         let msg = single_msg(9, &[]);
         assert_eq!(
             decode(&msg),
-            Ok(alloc::vec![Execution { target: TOKEN, value: U256::from(9), call_data: &[] }])
+            Ok(alloc::vec![Execution {
+                target: TOKEN,
+                value: U256::from(9),
+                call_data: &[]
+            }])
         );
     }
 
@@ -226,7 +258,10 @@ mod tests {
             initData: Default::default(),
         }
         .abi_encode();
-        assert_eq!(decode(&encode::execute_user_op(TOKEN, &module)), Err(Refusal::ModuleManagement));
+        assert_eq!(
+            decode(&encode::execute_user_op(TOKEN, &module)),
+            Err(Refusal::ModuleManagement)
+        );
     }
 
     #[test]
@@ -234,14 +269,18 @@ mod tests {
         let exec = encode::single(TOKEN, U256::ZERO, &[]);
         let delegate = encode::execute(encode::mode(CallType::DelegateCall, 0), exec.clone());
         assert_eq!(decode(&delegate), Err(Refusal::DelegateCall));
-        let delegate = encode::execute_from_executor(encode::mode(CallType::DelegateCall, 1), exec.clone());
+        let delegate =
+            encode::execute_from_executor(encode::mode(CallType::DelegateCall, 1), exec.clone());
         assert_eq!(decode(&delegate), Err(Refusal::DelegateCall));
         let stat = encode::execute(encode::mode(CallType::Static, 0), exec.clone());
         assert_eq!(decode(&stat), Err(Refusal::InvalidCallType));
         for call_type in [0x02u8, 0x7f, 0xfd] {
             let mut mode = encode::mode(CallType::Single, 0);
             mode[0] = call_type;
-            assert_eq!(decode(&encode::execute(mode, exec.clone())), Err(Refusal::InvalidCallType));
+            assert_eq!(
+                decode(&encode::execute(mode, exec.clone())),
+                Err(Refusal::InvalidCallType)
+            );
         }
     }
 

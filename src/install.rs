@@ -46,12 +46,18 @@ pub fn decode(data: &[u8]) -> Read<InstallData> {
             WORD => Some(calldata::address(trailer, 0)?),
             _ => return Err(Malformed),
         };
-        Ok(InstallData { forwarder: forwarder.filter(|f| !f.is_zero()), limits })
+        Ok(InstallData {
+            forwarder: forwarder.filter(|f| !f.is_zero()),
+            limits,
+        })
     } else {
         let forwarder = calldata::address(data, 0)?;
         calldata::expect_offset(data, WORD, 2 * WORD)?;
         let (limits, _) = limits_at(data, 2 * WORD)?;
-        Ok(InstallData { forwarder: (!forwarder.is_zero()).then_some(forwarder), limits })
+        Ok(InstallData {
+            forwarder: (!forwarder.is_zero()).then_some(forwarder),
+            limits,
+        })
     }
 }
 
@@ -75,6 +81,7 @@ fn limits_at(data: &[u8], at: usize) -> Read<(Vec<TokenLimit>, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
     use crate::abi::TokenLimitInit;
@@ -83,7 +90,11 @@ mod tests {
 
     fn inits() -> Vec<TokenLimitInit> {
         vec![
-            TokenLimitInit { token: Address::ZERO, limit: U256::from(10), windowDuration: U48::from(60) },
+            TokenLimitInit {
+                token: Address::ZERO,
+                limit: U256::from(10),
+                windowDuration: U48::from(60),
+            },
             TokenLimitInit {
                 token: Address::with_last_byte(7),
                 limit: U256::MAX,
@@ -96,8 +107,16 @@ mod tests {
         InstallData {
             forwarder,
             limits: vec![
-                TokenLimit { token: Address::ZERO, limit: U256::from(10), window_duration: 60 },
-                TokenLimit { token: Address::with_last_byte(7), limit: U256::MAX, window_duration: 86_400 },
+                TokenLimit {
+                    token: Address::ZERO,
+                    limit: U256::from(10),
+                    window_duration: 60,
+                },
+                TokenLimit {
+                    token: Address::with_last_byte(7),
+                    limit: U256::MAX,
+                    window_duration: 86_400,
+                },
             ],
         }
     }
@@ -105,8 +124,14 @@ mod tests {
     #[test]
     fn deployed_layout() {
         let mux = Address::with_last_byte(0xaa);
-        assert_eq!(decode(&(mux, inits()).abi_encode_params()), Ok(expected(Some(mux))));
-        assert_eq!(decode(&(Address::ZERO, inits()).abi_encode_params()), Ok(expected(None)));
+        assert_eq!(
+            decode(&(mux, inits()).abi_encode_params()),
+            Ok(expected(Some(mux)))
+        );
+        assert_eq!(
+            decode(&(Address::ZERO, inits()).abi_encode_params()),
+            Ok(expected(None))
+        );
     }
 
     #[test]

@@ -10,31 +10,32 @@
 //!
 //! ```solidity
 //! struct Account {
-//!     uint256 word;                 // +0   [12..32] forwarder, [11] initialized, [10] token count
+//!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count
 //!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
 //!     mapping(address => Token) records; // +51
 //! }
 //! struct Token {
-//!     uint256 hot;   // +0  [0] flags (0x80 = wide), [1..7] window end, [7..19] limit, [20..32] spent
-//!     uint256 cold;  // +1  [20..26] window start, [26..32] window duration
+//!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end, 255 wide
+//!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
 //!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
 //!     uint256 wideSpent; // +3  spent, likewise
 //! }
 //! mapping(address => Account) accounts; // slot 0
 //! ```
 //!
-//! Byte ranges are big-endian positions in the 32-byte word. A token is tracked
+//! Bit 0 is the least significant bit of the word. A token is tracked
 //! exactly when its hot word is non-zero: a tracked token always has a window
 //! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
 //! flag. The window end is `start + duration` cached in the hot word so that a
 //! spend need not read the cold word until its window closes.
 
-use alloy_primitives::{aliases::U48, keccak256, Address, B256, U256};
+use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolEvent;
 
 use crate::abi;
 use crate::env::Env;
 use crate::error::HookError;
+use crate::install::TokenLimit;
 use crate::window;
 
 /// Most tokens one account may track, as in the reference (keeps uninstall bounded).
@@ -44,10 +45,37 @@ pub const MAX_TRACKED_TOKENS: usize = 50;
 const ACCOUNTS_ROOT: U256 = U256::ZERO;
 /// Offset of the `records` mapping inside an account's struct.
 const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
-/// Flag in byte 0 of the hot word: limit and spent live in the wide slots.
-const WIDE: u8 = 0x80;
+/// Bit of the hot word that says limit and spent live in the wide slots.
+const WIDE_BIT: usize = 255;
 /// Largest value of the compact 96-bit limit and spent fields.
 const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
+/// Mask of a 48-bit field (times and durations).
+const MASK_48: U256 = U256::from_limbs([(1 << 48) - 1, 0, 0, 0]);
+/// Mask of a 160-bit field (addresses).
+const MASK_160: U256 = U256::from_limbs([u64::MAX, u64::MAX, u32::MAX as u64, 0]);
+
+/// The `mask`-wide field of `word` starting at bit `shift`.
+fn field(word: U256, shift: usize, mask: U256) -> U256 {
+    word.wrapping_shr(shift) & mask
+}
+
+/// `value` (cut to `mask`) placed at bit `shift`.
+fn place(value: U256, shift: usize, mask: U256) -> U256 {
+    (value & mask).wrapping_shl(shift)
+}
+
+/// A time or duration field; always fits, since it was masked to 48 bits.
+fn time_field(word: U256, shift: usize) -> u64 {
+    field(word, shift, MASK_48).wrapping_to::<u64>()
+}
+
+fn load_word(env: &mut impl Env, slot: U256) -> U256 {
+    U256::from_be_bytes(env.load(slot).0)
+}
+
+fn store_word(env: &mut impl Env, slot: U256, word: U256) {
+    env.store(slot, B256::from(word));
+}
 
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))`.
 fn mapping_slot(key: Address, slot: U256) -> U256 {
@@ -73,7 +101,10 @@ pub struct AccountKey {
 impl AccountKey {
     /// The key of `account`'s state.
     pub fn new(account: Address) -> Self {
-        Self { account, base: mapping_slot(account, ACCOUNTS_ROOT) }
+        Self {
+            account,
+            base: mapping_slot(account, ACCOUNTS_ROOT),
+        }
     }
 
     /// The first slot of `token`'s record for this account.
@@ -99,31 +130,30 @@ pub struct AccountState {
 }
 
 impl AccountState {
-    fn unpack(word: B256) -> Self {
+    fn unpack(word: U256) -> Self {
         Self {
-            forwarder: Address::from_slice(&word[12..]),
-            initialized: word[11] != 0,
-            token_count: word[10],
+            forwarder: Address::from_word(B256::from(field(word, 0, MASK_160))),
+            initialized: word.bit(160),
+            token_count: field(word, 168, U256::from(u8::MAX)).wrapping_to::<u8>(),
         }
     }
 
-    fn pack(&self) -> B256 {
-        let mut word = B256::ZERO;
-        word[12..].copy_from_slice(self.forwarder.as_slice());
-        word[11] = u8::from(self.initialized);
-        word[10] = self.token_count;
-        word
+    fn pack(&self) -> U256 {
+        let forwarder = U256::from_be_bytes(self.forwarder.into_word().0);
+        place(forwarder, 0, MASK_160)
+            | place(U256::from(u8::from(self.initialized)), 160, U256::from(1))
+            | place(U256::from(self.token_count), 168, U256::from(u8::MAX))
     }
 }
 
 /// Reads `key`'s account word.
 pub fn account(env: &mut impl Env, key: &AccountKey) -> AccountState {
-    AccountState::unpack(env.load(key.base))
+    AccountState::unpack(load_word(env, key.base))
 }
 
 /// Writes `key`'s account word.
 pub fn set_account(env: &mut impl Env, key: &AccountKey, state: &AccountState) {
-    env.store(key.base, state.pack());
+    store_word(env, key.base, state.pack());
 }
 
 /// One token's configuration and usage, as the reference's `configs` returns it.
@@ -148,80 +178,65 @@ struct Hot {
     wide: bool,
 }
 
-fn u48_at(word: &B256, from: usize) -> u64 {
-    let mut bytes = [0u8; 8];
-    bytes[2..].copy_from_slice(&word[from..from + 6]);
-    u64::from_be_bytes(bytes)
-}
-
-fn put_u48(word: &mut B256, from: usize, value: u64) {
-    word[from..from + 6].copy_from_slice(&value.min(window::MAX_TIME).to_be_bytes()[2..]);
-}
-
-fn u96_at(word: &B256, from: usize) -> U256 {
-    U256::from_be_slice(&word[from..from + 12])
-}
-
-fn put_u96(word: &mut B256, from: usize, value: U256) {
-    word[from..from + 12].copy_from_slice(&value.to_be_bytes::<32>()[20..]);
-}
-
 fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
-    let word = env.load(slot);
+    let word = load_word(env, slot);
     if word.is_zero() {
         return None;
     }
-    let wide = word[0] & WIDE != 0;
+    let wide = word.bit(WIDE_BIT);
     let (limit, spent) = if wide {
-        (
-            U256::from_be_bytes(env.load(at(slot, 2)).0),
-            U256::from_be_bytes(env.load(at(slot, 3)).0),
-        )
+        (load_word(env, at(slot, 2)), load_word(env, at(slot, 3)))
     } else {
-        (u96_at(&word, 7), u96_at(&word, 20))
+        (field(word, 96, COMPACT_MAX), field(word, 0, COMPACT_MAX))
     };
-    Some(Hot { limit, spent, window_end: u48_at(&word, 1), wide })
+    Some(Hot {
+        limit,
+        spent,
+        window_end: time_field(word, 192),
+        wide,
+    })
 }
 
-/// Writes `after`; `before` is what the slots held, so that unchanged wide slots
-/// are left alone and wide slots that fall out of use are cleared.
-fn store_hot(env: &mut impl Env, slot: U256, before: Option<&Hot>, limit: U256, spent: U256, window_end: u64) {
+/// Writes the hot word; `before` is what the slots held, so that unchanged
+/// wide slots are left alone and wide slots that fall out of use are cleared.
+fn store_hot(
+    env: &mut impl Env,
+    slot: U256,
+    before: Option<&Hot>,
+    limit: U256,
+    spent: U256,
+    window_end: u64,
+) {
     let wide = limit > COMPACT_MAX || spent > COMPACT_MAX;
-    let mut word = B256::ZERO;
-    put_u48(&mut word, 1, window_end);
+    let was_wide = before.is_some_and(|b| b.wide);
+    let mut word = place(U256::from(window_end), 192, MASK_48);
     if wide {
-        word[0] = WIDE;
-        let (old_limit, old_spent) = match before {
-            Some(b) if b.wide => (Some(b.limit), Some(b.spent)),
-            _ => (None, None),
-        };
-        if old_limit != Some(limit) {
-            env.store(at(slot, 2), B256::from(limit));
+        word.set_bit(WIDE_BIT, true);
+        if !was_wide || before.is_some_and(|b| b.limit != limit) {
+            store_word(env, at(slot, 2), limit);
         }
-        if old_spent != Some(spent) {
-            env.store(at(slot, 3), B256::from(spent));
+        if !was_wide || before.is_some_and(|b| b.spent != spent) {
+            store_word(env, at(slot, 3), spent);
         }
     } else {
-        put_u96(&mut word, 7, limit);
-        put_u96(&mut word, 20, spent);
-        if before.is_some_and(|b| b.wide) {
-            env.store(at(slot, 2), B256::ZERO);
-            env.store(at(slot, 3), B256::ZERO);
+        word |= place(limit, 96, COMPACT_MAX) | place(spent, 0, COMPACT_MAX);
+        if was_wide {
+            store_word(env, at(slot, 2), U256::ZERO);
+            store_word(env, at(slot, 3), U256::ZERO);
         }
     }
-    env.store(slot, word);
+    store_word(env, slot, word);
 }
 
 fn load_cold(env: &mut impl Env, slot: U256) -> (u64, u64) {
-    let word = env.load(at(slot, 1));
-    (u48_at(&word, 20), u48_at(&word, 26))
+    let word = load_word(env, at(slot, 1));
+    (time_field(word, 0), time_field(word, 48))
 }
 
 fn store_cold(env: &mut impl Env, slot: U256, window_start: u64, window_duration: u64) {
-    let mut word = B256::ZERO;
-    put_u48(&mut word, 20, window_start);
-    put_u48(&mut word, 26, window_duration);
-    env.store(at(slot, 1), word);
+    let word = place(U256::from(window_start), 0, MASK_48)
+        | place(U256::from(window_duration), 48, MASK_48);
+    store_word(env, at(slot, 1), word);
 }
 
 /// `token`'s configuration for the account, or `None` if it is not tracked.
@@ -229,14 +244,19 @@ pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<To
     let slot = key.token_slot(token);
     let hot = load_hot(env, slot)?;
     let (window_start, window_duration) = load_cold(env, slot);
-    Some(TokenConfig { limit: hot.limit, spent: hot.spent, window_start, window_duration })
+    Some(TokenConfig {
+        limit: hot.limit,
+        spent: hot.spent,
+        window_start,
+        window_duration,
+    })
 }
 
 /// The tokens the account tracks, in storage order.
 pub fn tracked_tokens(env: &mut impl Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
     (0..count)
-        .map(|i| Address::from_slice(&env.load(key.list_slot(i))[12..]))
+        .map(|i| Address::from_word(env.load(key.list_slot(i))))
         .collect()
 }
 
@@ -256,12 +276,15 @@ pub fn set_limit(
     env: &mut impl Env,
     key: &AccountKey,
     state: &mut AccountState,
-    token: Address,
-    limit: U256,
-    window_duration: u64,
+    config: &TokenLimit,
     now: u64,
     on_existing: OnExisting,
 ) -> Result<(), HookError> {
+    let TokenLimit {
+        token,
+        limit,
+        window_duration,
+    } = *config;
     if limit.is_zero() {
         return Err(HookError::LimitCannotBeZero(abi::LimitCannotBeZero {}));
     }
@@ -285,23 +308,26 @@ pub fn set_limit(
                     max: U256::from(MAX_TRACKED_TOKENS),
                 }));
             }
-            let mut entry = B256::ZERO;
-            entry[12..].copy_from_slice(token.as_slice());
-            env.store(key.list_slot(index), entry);
+            env.store(key.list_slot(index), token.into_word());
             state.token_count = state.token_count.saturating_add(1);
             (U256::ZERO, now)
         }
     };
     store_cold(env, slot, window_start, window_duration);
-    store_hot(env, slot, before.as_ref(), limit, spent, window::window_end(window_start, window_duration));
+    store_hot(
+        env,
+        slot,
+        before.as_ref(),
+        limit,
+        spent,
+        window::window_end(window_start, window_duration),
+    );
     emit(
         env,
-        &abi::SpendingLimitSet {
-            account: key.account,
-            token,
-            limit,
-            windowDuration: U48::saturating_from(window_duration),
-        },
+        abi::SpendingLimitSet::SIGNATURE_HASH,
+        key,
+        token,
+        &[limit, U256::from(window_duration)],
     );
     Ok(())
 }
@@ -318,7 +344,12 @@ fn clear_record(env: &mut impl Env, slot: U256) {
 
 /// Stops tracking `token`; returns whether it was tracked. Emits
 /// `SpendingLimitRemoved` when it was.
-pub fn remove_limit(env: &mut impl Env, key: &AccountKey, state: &mut AccountState, token: Address) -> bool {
+pub fn remove_limit(
+    env: &mut impl Env,
+    key: &AccountKey,
+    state: &mut AccountState,
+    token: Address,
+) -> bool {
     let slot = key.token_slot(token);
     if env.load(slot).is_zero() {
         return false;
@@ -335,7 +366,13 @@ pub fn remove_limit(env: &mut impl Env, key: &AccountKey, state: &mut AccountSta
         env.store(key.list_slot(last), B256::ZERO);
         state.token_count = state.token_count.saturating_sub(1);
     }
-    emit(env, &abi::SpendingLimitRemoved { account: key.account, token });
+    emit(
+        env,
+        abi::SpendingLimitRemoved::SIGNATURE_HASH,
+        key,
+        token,
+        &[],
+    );
     true
 }
 
@@ -364,7 +401,13 @@ pub fn remaining_allowance(env: &mut impl Env, key: &AccountKey, token: Address,
 /// Charges `amount` of `token` at `now`: restarts a closed window at `now`
 /// (emitting `SpendingWindowReset`), refuses what does not fit, records the
 /// rest (emitting `SpendingRecorded`). An untracked token is not limited.
-pub fn charge(env: &mut impl Env, key: &AccountKey, token: Address, amount: U256, now: u64) -> Result<(), HookError> {
+pub fn charge(
+    env: &mut impl Env,
+    key: &AccountKey,
+    token: Address,
+    amount: U256,
+    now: u64,
+) -> Result<(), HookError> {
     let slot = key.token_slot(token);
     let Some(hot) = load_hot(env, slot) else {
         return Ok(());
@@ -382,25 +425,42 @@ pub fn charge(env: &mut impl Env, key: &AccountKey, token: Address, amount: U256
         store_cold(env, slot, now, duration);
         emit(
             env,
-            &abi::SpendingWindowReset {
-                account: key.account,
-                token,
-                newWindowStart: U48::saturating_from(now),
-            },
+            abi::SpendingWindowReset::SIGNATURE_HASH,
+            key,
+            token,
+            &[U256::from(now)],
         );
     }
     store_hot(env, slot, Some(&hot), hot.limit, spent, window_end);
-    emit(env, &abi::SpendingRecorded { account: key.account, token, amount, totalSpent: spent });
+    emit(
+        env,
+        abi::SpendingRecorded::SIGNATURE_HASH,
+        key,
+        token,
+        &[amount, spent],
+    );
     Ok(())
 }
 
-/// Emits `event` with its topics and data.
-fn emit<E: SolEvent>(env: &mut impl Env, event: &E) {
-    let topics: alloc::vec::Vec<B256> = event.encode_topics().into_iter().map(|t| B256::from(t.0)).collect();
-    env.emit(&topics, &event.encode_data());
+/// Emits one of the hook's events: all four are `(address indexed account,
+/// address indexed token, <static words>)`, so they are encoded here directly
+/// rather than through alloy's generic encoder (kilobytes of program per
+/// event type). A test checks the bytes against alloy's encoding.
+fn emit(env: &mut impl Env, signature: B256, key: &AccountKey, token: Address, data: &[U256]) {
+    let topics = [
+        signature,
+        B256::left_padding_from(key.account.as_slice()),
+        B256::left_padding_from(token.as_slice()),
+    ];
+    let mut bytes = alloc::vec::Vec::with_capacity(data.len().saturating_mul(32));
+    for word in data {
+        bytes.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    env.emit(&topics, &bytes);
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
     use crate::env::MemoryEnv;
@@ -413,10 +473,29 @@ mod tests {
     fn setup(limit: U256, duration: u64) -> (MemoryEnv, AccountKey) {
         let mut env = MemoryEnv::default();
         let key = AccountKey::new(ACCOUNT);
-        let mut state = AccountState { initialized: true, ..Default::default() };
-        set_limit(&mut env, &key, &mut state, TOKEN, limit, duration, T0, OnExisting::Refuse).unwrap();
+        let mut state = AccountState {
+            initialized: true,
+            ..Default::default()
+        };
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(TOKEN, limit, duration),
+            T0,
+            OnExisting::Refuse,
+        )
+        .unwrap();
         set_account(&mut env, &key, &state);
         (env, key)
+    }
+
+    fn lim(token: Address, limit: U256, window_duration: u64) -> TokenLimit {
+        TokenLimit {
+            token,
+            limit,
+            window_duration,
+        }
     }
 
     fn spent(env: &mut MemoryEnv, key: &AccountKey) -> U256 {
@@ -425,9 +504,13 @@ mod tests {
 
     #[test]
     fn account_word_round_trips() {
-        let state = AccountState { forwarder: Address::repeat_byte(0xfe), initialized: true, token_count: 50 };
+        let state = AccountState {
+            forwarder: Address::repeat_byte(0xfe),
+            initialized: true,
+            token_count: 50,
+        };
         assert_eq!(AccountState::unpack(state.pack()), state);
-        assert_eq!(AccountState::unpack(B256::ZERO), AccountState::default());
+        assert_eq!(AccountState::unpack(U256::ZERO), AccountState::default());
     }
 
     #[test]
@@ -435,7 +518,12 @@ mod tests {
         let (mut env, key) = setup(U256::from(100), 3_600);
         assert_eq!(
             config(&mut env, &key, TOKEN),
-            Some(TokenConfig { limit: U256::from(100), spent: U256::ZERO, window_start: T0, window_duration: 3_600 })
+            Some(TokenConfig {
+                limit: U256::from(100),
+                spent: U256::ZERO,
+                window_start: T0,
+                window_duration: 3_600
+            })
         );
         assert_eq!(tracked_tokens(&mut env, &key), alloc::vec![TOKEN]);
         assert_eq!(env.logs.len(), 1);
@@ -452,7 +540,10 @@ mod tests {
             charge(&mut env, &key, TOKEN, U256::from(1), T0 + 3),
             Err(HookError::exceeded(TOKEN, U256::from(1), U256::ZERO))
         );
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 3), U256::ZERO);
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0 + 3),
+            U256::ZERO
+        );
     }
 
     #[test]
@@ -470,13 +561,22 @@ mod tests {
         let (mut env, key) = setup(U256::from(100), 60);
         charge(&mut env, &key, TOKEN, U256::from(100), T0).unwrap();
         assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0 + 59).is_err());
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 59), U256::ZERO);
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 60), U256::from(100));
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0 + 59),
+            U256::ZERO
+        );
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0 + 60),
+            U256::from(100)
+        );
         env.logs.clear();
         charge(&mut env, &key, TOKEN, U256::from(30), T0 + 60).unwrap();
         let cfg = config(&mut env, &key, TOKEN).unwrap();
         assert_eq!((cfg.spent, cfg.window_start), (U256::from(30), T0 + 60));
-        assert_eq!(env.logs[0].topics[0], abi::SpendingWindowReset::SIGNATURE_HASH);
+        assert_eq!(
+            env.logs[0].topics[0],
+            abi::SpendingWindowReset::SIGNATURE_HASH
+        );
         assert_eq!(env.logs[1].topics[0], abi::SpendingRecorded::SIGNATURE_HASH);
     }
 
@@ -484,7 +584,10 @@ mod tests {
     fn window_drifts_from_the_first_spend_after_it_closes() {
         let (mut env, key) = setup(U256::from(100), 60);
         charge(&mut env, &key, TOKEN, U256::from(1), T0 + 1_000).unwrap();
-        assert_eq!(config(&mut env, &key, TOKEN).unwrap().window_start, T0 + 1_000);
+        assert_eq!(
+            config(&mut env, &key, TOKEN).unwrap().window_start,
+            T0 + 1_000
+        );
         assert!(charge(&mut env, &key, TOKEN, U256::from(100), T0 + 1_059).is_err());
     }
 
@@ -493,15 +596,34 @@ mod tests {
         let (mut env, key) = setup(U256::from(100), 3_600);
         charge(&mut env, &key, TOKEN, U256::from(80), T0 + 10).unwrap();
         let mut state = account(&mut env, &key);
-        set_limit(&mut env, &key, &mut state, TOKEN, U256::from(50), 60, T0 + 20, OnExisting::Update).unwrap();
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(TOKEN, U256::from(50), 60),
+            T0 + 20,
+            OnExisting::Update,
+        )
+        .unwrap();
         let cfg = config(&mut env, &key, TOKEN).unwrap();
         assert_eq!(
             cfg,
-            TokenConfig { limit: U256::from(50), spent: U256::from(80), window_start: T0, window_duration: 60 }
+            TokenConfig {
+                limit: U256::from(50),
+                spent: U256::from(80),
+                window_start: T0,
+                window_duration: 60
+            }
         );
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 59), U256::ZERO);
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0 + 59),
+            U256::ZERO
+        );
         // The shorter window closes at T0 + 60, not T0 + 3600.
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0 + 60), U256::from(50));
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0 + 60),
+            U256::from(50)
+        );
         assert_eq!(state.token_count, 1);
     }
 
@@ -514,7 +636,15 @@ mod tests {
         assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0).is_err());
         // Lowering to a compact limit keeps the wide spent: still nothing left.
         let mut state = account(&mut env, &key);
-        set_limit(&mut env, &key, &mut state, TOKEN, U256::from(5), 3_600, T0, OnExisting::Update).unwrap();
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(TOKEN, U256::from(5), 3_600),
+            T0,
+            OnExisting::Update,
+        )
+        .unwrap();
         assert_eq!(config(&mut env, &key, TOKEN).unwrap().spent, U256::MAX);
         assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::ZERO);
         // A new window is compact again, and the wide slots are cleared.
@@ -533,9 +663,20 @@ mod tests {
         assert_eq!(env.load(at(key.token_slot(TOKEN), 2)), B256::ZERO);
         let mut state = account(&mut env, &key);
         let wide = COMPACT_MAX + U256::from(1);
-        set_limit(&mut env, &key, &mut state, TOKEN, wide, 3_600, T0, OnExisting::Update).unwrap();
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(TOKEN, wide, 3_600),
+            T0,
+            OnExisting::Update,
+        )
+        .unwrap();
         assert_eq!(config(&mut env, &key, TOKEN).unwrap().limit, wide);
-        assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::from(1));
+        assert_eq!(
+            remaining_allowance(&mut env, &key, TOKEN, T0),
+            U256::from(1)
+        );
     }
 
     #[test]
@@ -551,42 +692,135 @@ mod tests {
     fn too_many_tokens() {
         let mut env = MemoryEnv::default();
         let key = AccountKey::new(ACCOUNT);
-        let mut state = AccountState { initialized: true, ..Default::default() };
+        let mut state = AccountState {
+            initialized: true,
+            ..Default::default()
+        };
         for i in 0..MAX_TRACKED_TOKENS {
             let token = Address::with_last_byte(i as u8);
-            set_limit(&mut env, &key, &mut state, token, U256::from(1), 60, T0, OnExisting::Refuse).unwrap();
+            set_limit(
+                &mut env,
+                &key,
+                &mut state,
+                &lim(token, U256::from(1), 60),
+                T0,
+                OnExisting::Refuse,
+            )
+            .unwrap();
         }
         let extra = Address::repeat_byte(0xee);
         assert_eq!(
-            set_limit(&mut env, &key, &mut state, extra, U256::from(1), 60, T0, OnExisting::Refuse),
-            Err(HookError::TooManyTokens(abi::TooManyTokens { max: U256::from(50) }))
+            set_limit(
+                &mut env,
+                &key,
+                &mut state,
+                &lim(extra, U256::from(1), 60),
+                T0,
+                OnExisting::Refuse
+            ),
+            Err(HookError::TooManyTokens(abi::TooManyTokens {
+                max: U256::from(50)
+            }))
         );
         // Updating a tracked token is still allowed at the cap.
         let first = Address::with_last_byte(0);
-        set_limit(&mut env, &key, &mut state, first, U256::from(2), 60, T0, OnExisting::Update).unwrap();
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(first, U256::from(2), 60),
+            T0,
+            OnExisting::Update,
+        )
+        .unwrap();
     }
 
     #[test]
     fn remove_swaps_the_last_token_in_and_clears_everything() {
         let mut env = MemoryEnv::default();
         let key = AccountKey::new(ACCOUNT);
-        let mut state = AccountState { initialized: true, ..Default::default() };
+        let mut state = AccountState {
+            initialized: true,
+            ..Default::default()
+        };
         let tokens: alloc::vec::Vec<_> = (1..=3).map(Address::with_last_byte).collect();
         for token in &tokens {
-            set_limit(&mut env, &key, &mut state, *token, U256::MAX, 60, T0, OnExisting::Refuse).unwrap();
+            set_limit(
+                &mut env,
+                &key,
+                &mut state,
+                &lim(*token, U256::MAX, 60),
+                T0,
+                OnExisting::Refuse,
+            )
+            .unwrap();
         }
         set_account(&mut env, &key, &state);
         charge(&mut env, &key, tokens[0], U256::from(5), T0).unwrap();
         assert!(remove_limit(&mut env, &key, &mut state, tokens[0]));
         set_account(&mut env, &key, &state);
         assert!(!remove_limit(&mut env, &key, &mut state, tokens[0]));
-        assert_eq!(tracked_tokens(&mut env, &key), alloc::vec![tokens[2], tokens[1]]);
+        assert_eq!(
+            tracked_tokens(&mut env, &key),
+            alloc::vec![tokens[2], tokens[1]]
+        );
         assert_eq!(config(&mut env, &key, tokens[0]), None);
         for offset in 0..4 {
             assert_eq!(env.load(at(key.token_slot(tokens[0]), offset)), B256::ZERO);
         }
         clear_account(&mut env, &key);
-        assert!(env.slots.is_empty(), "uninstall leaves no slot behind: {:?}", env.slots);
+        assert!(
+            env.slots.is_empty(),
+            "uninstall leaves no slot behind: {:?}",
+            env.slots
+        );
+    }
+
+    #[test]
+    fn events_are_encoded_as_alloy_encodes_them() {
+        use alloy_primitives::aliases::U48;
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        charge(&mut env, &key, TOKEN, U256::from(7), T0 + 3_600).unwrap();
+        let mut state = account(&mut env, &key);
+        remove_limit(&mut env, &key, &mut state, TOKEN);
+        fn alloy<E: SolEvent>(e: &E) -> (alloc::vec::Vec<B256>, alloc::vec::Vec<u8>) {
+            (
+                e.encode_topics()
+                    .into_iter()
+                    .map(|t| B256::from(t.0))
+                    .collect(),
+                e.encode_data(),
+            )
+        }
+        let expected = [
+            alloy(&abi::SpendingLimitSet {
+                account: ACCOUNT,
+                token: TOKEN,
+                limit: U256::from(100),
+                windowDuration: U48::from(3_600),
+            }),
+            alloy(&abi::SpendingWindowReset {
+                account: ACCOUNT,
+                token: TOKEN,
+                newWindowStart: U48::from(T0 + 3_600),
+            }),
+            alloy(&abi::SpendingRecorded {
+                account: ACCOUNT,
+                token: TOKEN,
+                amount: U256::from(7),
+                totalSpent: U256::from(7),
+            }),
+            alloy(&abi::SpendingLimitRemoved {
+                account: ACCOUNT,
+                token: TOKEN,
+            }),
+        ];
+        let got: alloc::vec::Vec<_> = env
+            .logs
+            .iter()
+            .map(|l| (l.topics.clone(), l.data.clone()))
+            .collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

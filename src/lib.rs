@@ -15,13 +15,14 @@
 
 extern crate alloc;
 
-pub use contract::{SpendingLimitHook, MODULE_TYPE_HOOK};
+pub use contract::{SpendingLimitHook, MODULE_TYPE_HOOK, NAME, VERSION};
 
 pub mod abi;
 pub mod account;
 pub mod calldata;
 pub mod check;
 mod contract;
+pub mod dispatch;
 pub mod encode;
 pub mod env;
 pub mod error;

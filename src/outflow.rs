@@ -33,7 +33,10 @@ pub fn outflows(execution: &Execution<'_>) -> [Option<Outflow>; 2] {
     });
     let token = token_amount(execution.call_data)
         .filter(|amount| !amount.is_zero())
-        .map(|amount| Outflow { token: execution.target, amount });
+        .map(|amount| Outflow {
+            token: execution.target,
+            amount,
+        });
     [native, token]
 }
 
@@ -42,21 +45,26 @@ pub fn outflows(execution: &Execution<'_>) -> [Option<Outflow>; 2] {
 /// `transfer` and `approve` carry it in their second word, `transferFrom` in its
 /// third; shorter calldata is not a token call (the token would revert on it).
 pub fn token_amount(call_data: &[u8]) -> Option<U256> {
-    let amount_word = match calldata::selector(call_data)? {
-        transferCall::SELECTOR | approveCall::SELECTOR => 1,
-        transferFromCall::SELECTOR => 2,
+    let amount_at = match calldata::selector(call_data)? {
+        transferCall::SELECTOR | approveCall::SELECTOR => 4 + WORD,
+        transferFromCall::SELECTOR => 4 + 2 * WORD,
         _ => return None,
     };
-    calldata::uint(call_data, 4 + amount_word * WORD).ok()
+    calldata::uint(call_data, amount_at).ok()
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
     use alloy_sol_types::SolCall;
 
     fn exec(target: Address, value: u64, call_data: &[u8]) -> Execution<'_> {
-        Execution { target, value: U256::from(value), call_data }
+        Execution {
+            target,
+            value: U256::from(value),
+            call_data,
+        }
     }
 
     #[test]
@@ -65,8 +73,17 @@ mod tests {
         let to = Address::with_last_byte(1);
         let amount = U256::from(123);
         let transfer = transferCall { to, amount }.abi_encode();
-        let approve = approveCall { spender: to, amount }.abi_encode();
-        let transfer_from = transferFromCall { from: to, to, amount }.abi_encode();
+        let approve = approveCall {
+            spender: to,
+            amount,
+        }
+        .abi_encode();
+        let transfer_from = transferFromCall {
+            from: to,
+            to,
+            amount,
+        }
+        .abi_encode();
         for data in [&transfer, &approve, &transfer_from] {
             assert_eq!(
                 outflows(&exec(token, 0, data)),
@@ -78,20 +95,42 @@ mod tests {
     #[test]
     fn native_value_comes_first_and_zero_is_nothing() {
         let token = Address::with_last_byte(9);
-        let call = transferCall { to: token, amount: U256::from(5) }.abi_encode();
+        let call = transferCall {
+            to: token,
+            amount: U256::from(5),
+        }
+        .abi_encode();
         let [native, erc20] = outflows(&exec(token, 7, &call));
-        assert_eq!(native, Some(Outflow { token: NATIVE, amount: U256::from(7) }));
+        assert_eq!(
+            native,
+            Some(Outflow {
+                token: NATIVE,
+                amount: U256::from(7)
+            })
+        );
         assert_eq!(erc20.map(|o| o.amount), Some(U256::from(5)));
-        let zero = transferCall { to: token, amount: U256::ZERO }.abi_encode();
+        let zero = transferCall {
+            to: token,
+            amount: U256::ZERO,
+        }
+        .abi_encode();
         assert_eq!(outflows(&exec(token, 0, &zero)), [None, None]);
     }
 
     #[test]
     fn short_calldata_is_not_a_token_call() {
-        let call = transferCall { to: Address::ZERO, amount: U256::from(5) }.abi_encode();
+        let call = transferCall {
+            to: Address::ZERO,
+            amount: U256::from(5),
+        }
+        .abi_encode();
         assert_eq!(token_amount(&call[..67]), None);
-        let call = transferFromCall { from: Address::ZERO, to: Address::ZERO, amount: U256::from(5) }
-            .abi_encode();
+        let call = transferFromCall {
+            from: Address::ZERO,
+            to: Address::ZERO,
+            amount: U256::from(5),
+        }
+        .abi_encode();
         assert_eq!(token_amount(&call[..99]), None);
         assert_eq!(token_amount(&call[..100]), Some(U256::from(5)));
         assert_eq!(token_amount(&[]), None);

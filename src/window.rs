@@ -58,6 +58,7 @@ pub fn charge(limit: U256, spent: U256, amount: U256) -> Result<U256, Exceeded> 
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
 
@@ -99,12 +100,19 @@ mod tests {
         assert_eq!(charge(limit, U256::from(40), U256::from(60)), Ok(limit));
         assert_eq!(
             charge(limit, U256::from(40), U256::from(61)),
-            Err(Exceeded { remaining: U256::from(60) })
+            Err(Exceeded {
+                remaining: U256::from(60)
+            })
         );
-        assert_eq!(charge(U256::MAX, U256::MAX - U256::from(1), U256::from(1)), Ok(U256::MAX));
+        assert_eq!(
+            charge(U256::MAX, U256::MAX - U256::from(1), U256::from(1)),
+            Ok(U256::MAX)
+        );
         assert_eq!(
             charge(U256::MAX, U256::MAX, U256::from(1)),
-            Err(Exceeded { remaining: U256::ZERO })
+            Err(Exceeded {
+                remaining: U256::ZERO
+            })
         );
     }
 }

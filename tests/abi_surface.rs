@@ -4,14 +4,22 @@
 //! types, and its router). `BLESS=1 cargo test --test abi_surface` rewrites
 //! `abi/ISpendingLimitHook.json` from the Solidity interface.
 
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests: a panic is a failure
+
 use std::collections::BTreeSet;
 
 use alloy_json_abi::JsonAbi;
 use alloy_primitives::{hex, keccak256, Address};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use motsu::prelude::*;
+use spending_limit_hook::dispatch::dispatch;
 use spending_limit_hook::{abi, SpendingLimitHook};
-use stylus_sdk::abi::Router;
 
 sol!(
     #[sol(abi)]
@@ -28,13 +36,21 @@ fn table() -> Vec<(String, String, Vec<u8>)> {
         .map(|l| {
             let cols: Vec<&str> = l.split('\t').collect();
             assert_eq!(cols.len(), 3, "bad row {l:?}");
-            (cols[0].to_string(), cols[1].to_string(), hex::decode(cols[2]).expect("hex"))
+            (
+                cols[0].to_string(),
+                cols[1].to_string(),
+                hex::decode(cols[2]).expect("hex"),
+            )
         })
         .collect()
 }
 
 fn rows(kind: &str) -> BTreeSet<(String, Vec<u8>)> {
-    table().into_iter().filter(|r| r.0 == kind).map(|r| (r.1, r.2)).collect()
+    table()
+        .into_iter()
+        .filter(|r| r.0 == kind)
+        .map(|r| (r.1, r.2))
+        .collect()
 }
 
 #[test]
@@ -43,7 +59,11 @@ fn every_table_hash_is_the_keccak_of_its_signature() {
     assert!(table.len() >= 40);
     for (kind, signature, hash) in table {
         let full = keccak256(signature.as_bytes());
-        let expected = if kind == "event" { &full[..] } else { &full[..4] };
+        let expected = if kind == "event" {
+            &full[..]
+        } else {
+            &full[..4]
+        };
         assert_eq!(hash, expected, "{kind} {signature}");
     }
 }
@@ -55,9 +75,18 @@ fn generated_abi() -> JsonAbi {
 #[test]
 fn solidity_interface_matches_the_table() {
     let abi = generated_abi();
-    let functions: BTreeSet<_> = abi.functions().map(|f| (f.signature(), f.selector().to_vec())).collect();
-    let errors: BTreeSet<_> = abi.errors().map(|e| (e.signature(), e.selector().to_vec())).collect();
-    let events: BTreeSet<_> = abi.events().map(|e| (e.signature(), e.selector().to_vec())).collect();
+    let functions: BTreeSet<_> = abi
+        .functions()
+        .map(|f| (f.signature(), f.selector().to_vec()))
+        .collect();
+    let errors: BTreeSet<_> = abi
+        .errors()
+        .map(|e| (e.signature(), e.selector().to_vec()))
+        .collect();
+    let events: BTreeSet<_> = abi
+        .events()
+        .map(|e| (e.signature(), e.selector().to_vec()))
+        .collect();
     assert_eq!(functions, rows("function"));
     assert_eq!(errors, rows("error"));
     assert_eq!(events, rows("event"));
@@ -71,29 +100,69 @@ fn json_abi_is_generated_from_the_solidity_interface() {
         let text = serde_json::to_string_pretty(&generated).expect("serialize");
         std::fs::write(path, text + "\n").expect("write abi json");
     }
-    let text = std::fs::read_to_string(path).expect("abi/ISpendingLimitHook.json exists (BLESS=1 writes it)");
+    let text = std::fs::read_to_string(path)
+        .expect("abi/ISpendingLimitHook.json exists (BLESS=1 writes it)");
     let on_disk: JsonAbi = serde_json::from_str(&text).expect("valid JSON ABI");
-    assert_eq!(on_disk, generated, "abi/ISpendingLimitHook.json is stale: rerun with BLESS=1");
+    assert_eq!(
+        on_disk, generated,
+        "abi/ISpendingLimitHook.json is stale: rerun with BLESS=1"
+    );
 }
 
 #[test]
 fn contract_errors_and_events_match_the_table() {
     let errors = rows("error");
     let ours: BTreeSet<(String, Vec<u8>)> = [
-        (abi::SpendingLimitExceeded::SIGNATURE, abi::SpendingLimitExceeded::SELECTOR),
-        (abi::WindowDurationTooShort::SIGNATURE, abi::WindowDurationTooShort::SELECTOR),
-        (abi::LimitCannotBeZero::SIGNATURE, abi::LimitCannotBeZero::SELECTOR),
-        (abi::NoLimitsProvided::SIGNATURE, abi::NoLimitsProvided::SELECTOR),
+        (
+            abi::SpendingLimitExceeded::SIGNATURE,
+            abi::SpendingLimitExceeded::SELECTOR,
+        ),
+        (
+            abi::WindowDurationTooShort::SIGNATURE,
+            abi::WindowDurationTooShort::SELECTOR,
+        ),
+        (
+            abi::LimitCannotBeZero::SIGNATURE,
+            abi::LimitCannotBeZero::SELECTOR,
+        ),
+        (
+            abi::NoLimitsProvided::SIGNATURE,
+            abi::NoLimitsProvided::SELECTOR,
+        ),
         (abi::TooManyTokens::SIGNATURE, abi::TooManyTokens::SELECTOR),
-        (abi::DelegateCallNotAllowed::SIGNATURE, abi::DelegateCallNotAllowed::SELECTOR),
-        (abi::ModuleManagementBlocked::SIGNATURE, abi::ModuleManagementBlocked::SELECTOR),
-        (abi::UnknownFunctionBlocked::SIGNATURE, abi::UnknownFunctionBlocked::SELECTOR),
-        (abi::SelfCallBlocked::SIGNATURE, abi::SelfCallBlocked::SELECTOR),
-        (abi::ModuleAlreadyInitialized::SIGNATURE, abi::ModuleAlreadyInitialized::SELECTOR),
-        (abi::NotInitialized::SIGNATURE, abi::NotInitialized::SELECTOR),
-        (abi::InvalidCallType::SIGNATURE, abi::InvalidCallType::SELECTOR),
+        (
+            abi::DelegateCallNotAllowed::SIGNATURE,
+            abi::DelegateCallNotAllowed::SELECTOR,
+        ),
+        (
+            abi::ModuleManagementBlocked::SIGNATURE,
+            abi::ModuleManagementBlocked::SELECTOR,
+        ),
+        (
+            abi::UnknownFunctionBlocked::SIGNATURE,
+            abi::UnknownFunctionBlocked::SELECTOR,
+        ),
+        (
+            abi::SelfCallBlocked::SIGNATURE,
+            abi::SelfCallBlocked::SELECTOR,
+        ),
+        (
+            abi::ModuleAlreadyInitialized::SIGNATURE,
+            abi::ModuleAlreadyInitialized::SELECTOR,
+        ),
+        (
+            abi::NotInitialized::SIGNATURE,
+            abi::NotInitialized::SELECTOR,
+        ),
+        (
+            abi::InvalidCallType::SIGNATURE,
+            abi::InvalidCallType::SELECTOR,
+        ),
         (abi::DecodingError::SIGNATURE, abi::DecodingError::SELECTOR),
-        (abi::DuplicateToken::SIGNATURE, abi::DuplicateToken::SELECTOR),
+        (
+            abi::DuplicateToken::SIGNATURE,
+            abi::DuplicateToken::SELECTOR,
+        ),
     ]
     .into_iter()
     .map(|(s, sel)| (s.to_string(), sel.to_vec()))
@@ -101,10 +170,22 @@ fn contract_errors_and_events_match_the_table() {
     assert_eq!(ours, errors);
 
     let ours: BTreeSet<(String, Vec<u8>)> = [
-        (abi::SpendingLimitSet::SIGNATURE, abi::SpendingLimitSet::SIGNATURE_HASH),
-        (abi::SpendingLimitRemoved::SIGNATURE, abi::SpendingLimitRemoved::SIGNATURE_HASH),
-        (abi::SpendingRecorded::SIGNATURE, abi::SpendingRecorded::SIGNATURE_HASH),
-        (abi::SpendingWindowReset::SIGNATURE, abi::SpendingWindowReset::SIGNATURE_HASH),
+        (
+            abi::SpendingLimitSet::SIGNATURE,
+            abi::SpendingLimitSet::SIGNATURE_HASH,
+        ),
+        (
+            abi::SpendingLimitRemoved::SIGNATURE,
+            abi::SpendingLimitRemoved::SIGNATURE_HASH,
+        ),
+        (
+            abi::SpendingRecorded::SIGNATURE,
+            abi::SpendingRecorded::SIGNATURE_HASH,
+        ),
+        (
+            abi::SpendingWindowReset::SIGNATURE,
+            abi::SpendingWindowReset::SIGNATURE_HASH,
+        ),
     ]
     .into_iter()
     .map(|(s, h)| (s.to_string(), h.to_vec()))
@@ -118,10 +199,22 @@ fn account_and_token_selectors_match_the_table() {
     use abi::IERC20 as T;
     let ours: BTreeSet<(String, Vec<u8>)> = [
         (A::executeCall::SIGNATURE, A::executeCall::SELECTOR),
-        (A::executeFromExecutorCall::SIGNATURE, A::executeFromExecutorCall::SELECTOR),
-        (A::installModuleCall::SIGNATURE, A::installModuleCall::SELECTOR),
-        (A::uninstallModuleCall::SIGNATURE, A::uninstallModuleCall::SELECTOR),
-        (A::executeUserOpCall::SIGNATURE, A::executeUserOpCall::SELECTOR),
+        (
+            A::executeFromExecutorCall::SIGNATURE,
+            A::executeFromExecutorCall::SELECTOR,
+        ),
+        (
+            A::installModuleCall::SIGNATURE,
+            A::installModuleCall::SELECTOR,
+        ),
+        (
+            A::uninstallModuleCall::SIGNATURE,
+            A::uninstallModuleCall::SELECTOR,
+        ),
+        (
+            A::executeUserOpCall::SIGNATURE,
+            A::executeUserOpCall::SELECTOR,
+        ),
     ]
     .into_iter()
     .map(|(s, sel)| (s.to_string(), sel.to_vec()))
@@ -130,7 +223,10 @@ fn account_and_token_selectors_match_the_table() {
     let ours: BTreeSet<(String, Vec<u8>)> = [
         (T::transferCall::SIGNATURE, T::transferCall::SELECTOR),
         (T::approveCall::SIGNATURE, T::approveCall::SELECTOR),
-        (T::transferFromCall::SIGNATURE, T::transferFromCall::SELECTOR),
+        (
+            T::transferFromCall::SIGNATURE,
+            T::transferFromCall::SELECTOR,
+        ),
     ]
     .into_iter()
     .map(|(s, sel)| (s.to_string(), sel.to_vec()))
@@ -138,32 +234,138 @@ fn account_and_token_selectors_match_the_table() {
     assert_eq!(ours, rows("token"));
 }
 
-/// Every function of the table reaches the contract: through the SDK's router,
-/// or (preCheck, postCheck) through the raw fallback; an unknown selector
-/// reaches neither.
+/// Every function of the table reaches the program's router and an unknown
+/// selector does not: known selectors answer with data or a typed error, an
+/// unknown one reverts with no data, as Solidity does.
 #[motsu::test]
 fn the_router_serves_exactly_the_table(hook: Contract<SpendingLimitHook>, alice: Address) {
-    let raw: BTreeSet<Vec<u8>> = [
-        abi::IHook::preCheckCall::SELECTOR.to_vec(),
-        abi::IHook::postCheckCall::SELECTOR.to_vec(),
-    ]
-    .into();
+    let zero_args = [0u8; 4 * 32];
     for (signature, selector) in rows("function") {
         let mut call = hook.sender(alice);
         let storage: &mut SpendingLimitHook = &mut call;
-        let sel = u32::from_be_bytes(selector.clone().try_into().expect("4 bytes"));
-        let routed = <SpendingLimitHook as Router<SpendingLimitHook>>::route(storage, sel, &[]);
-        if raw.contains(&selector) {
-            assert!(routed.is_none(), "{signature} must bypass the strict router");
-            let fallback = <SpendingLimitHook as Router<SpendingLimitHook>>::fallback(storage, &selector);
-            assert!(fallback.is_some(), "{signature} reaches the fallback");
-        } else {
-            assert!(routed.is_some(), "{signature} is routed");
-        }
+        let mut input = selector.clone();
+        input.extend_from_slice(&zero_args);
+        let result = dispatch(storage, &input);
+        assert_ne!(result, Err(Vec::new()), "{signature} is routed");
     }
     let mut call = hook.sender(alice);
     let storage: &mut SpendingLimitHook = &mut call;
-    assert!(<SpendingLimitHook as Router<SpendingLimitHook>>::route(storage, 0xdeadbeef, &[]).is_none());
-    let unknown = <SpendingLimitHook as Router<SpendingLimitHook>>::fallback(storage, &[0xde, 0xad, 0xbe, 0xef]);
-    assert_eq!(unknown, Some(Err(Vec::new())));
+    assert_eq!(
+        dispatch(storage, &[0xde, 0xad, 0xbe, 0xef]),
+        Err(Vec::new())
+    );
+    assert_eq!(dispatch(storage, &[0x06, 0xfd]), Err(Vec::new()));
+}
+
+#[motsu::test]
+fn views_answer_through_the_router(hook: Contract<SpendingLimitHook>, alice: Address) {
+    use alloy_sol_types::SolCall;
+    use spending_limit_hook::abi::ISpendingLimitHook as I;
+    let mut call = hook.sender(alice);
+    let storage: &mut SpendingLimitHook = &mut call;
+    let name = dispatch(storage, &I::nameCall {}.abi_encode()).expect("name");
+    assert_eq!(
+        I::nameCall::abi_decode_returns(&name, true)
+            .expect("decodes")
+            ._0,
+        "SpendingLimitHook"
+    );
+    let version = dispatch(storage, &I::versionCall {}.abi_encode()).expect("version");
+    assert_eq!(
+        I::versionCall::abi_decode_returns(&version, true)
+            .expect("decodes")
+            ._0,
+        spending_limit_hook::VERSION
+    );
+    let module = dispatch(
+        storage,
+        &I::isModuleTypeCall {
+            typeId: alloy_primitives::U256::from(4),
+        }
+        .abi_encode(),
+    );
+    assert!(
+        I::isModuleTypeCall::abi_decode_returns(&module.expect("isModuleType"), true)
+            .expect("decodes")
+            ._0
+    );
+}
+
+#[test]
+fn errors_encode_as_alloy_encodes_them() {
+    use alloy_primitives::{aliases::U48, U256};
+    use spending_limit_hook::error::HookError as E;
+    let a = Address::repeat_byte(7);
+    let cases: Vec<(E, Vec<u8>)> = vec![
+        (
+            E::exceeded(a, U256::from(5), U256::MAX),
+            abi::SpendingLimitExceeded {
+                token: a,
+                attempted: U256::from(5),
+                remaining: U256::MAX,
+            }
+            .abi_encode(),
+        ),
+        (
+            E::window_too_short(59),
+            abi::WindowDurationTooShort {
+                provided: U48::from(59),
+                minimum: U48::from(60),
+            }
+            .abi_encode(),
+        ),
+        (
+            E::LimitCannotBeZero(abi::LimitCannotBeZero {}),
+            abi::LimitCannotBeZero {}.abi_encode(),
+        ),
+        (
+            E::NoLimitsProvided(abi::NoLimitsProvided {}),
+            abi::NoLimitsProvided {}.abi_encode(),
+        ),
+        (
+            E::TooManyTokens(abi::TooManyTokens {
+                max: U256::from(50),
+            }),
+            abi::TooManyTokens {
+                max: U256::from(50),
+            }
+            .abi_encode(),
+        ),
+        (
+            E::DelegateCallNotAllowed(abi::DelegateCallNotAllowed {}),
+            abi::DelegateCallNotAllowed {}.abi_encode(),
+        ),
+        (
+            E::ModuleManagementBlocked(abi::ModuleManagementBlocked {}),
+            abi::ModuleManagementBlocked {}.abi_encode(),
+        ),
+        (
+            E::UnknownFunctionBlocked(abi::UnknownFunctionBlocked {}),
+            abi::UnknownFunctionBlocked {}.abi_encode(),
+        ),
+        (
+            E::SelfCallBlocked(abi::SelfCallBlocked {}),
+            abi::SelfCallBlocked {}.abi_encode(),
+        ),
+        (
+            E::ModuleAlreadyInitialized(abi::ModuleAlreadyInitialized { smartAccount: a }),
+            abi::ModuleAlreadyInitialized { smartAccount: a }.abi_encode(),
+        ),
+        (
+            E::not_initialized(a),
+            abi::NotInitialized { smartAccount: a }.abi_encode(),
+        ),
+        (
+            E::InvalidCallType(abi::InvalidCallType {}),
+            abi::InvalidCallType {}.abi_encode(),
+        ),
+        (E::decoding(), abi::DecodingError {}.abi_encode()),
+        (
+            E::DuplicateToken(abi::DuplicateToken { token: a }),
+            abi::DuplicateToken { token: a }.abi_encode(),
+        ),
+    ];
+    for (error, expected) in cases {
+        assert_eq!(error.encode(), expected, "{error:?}");
+    }
 }

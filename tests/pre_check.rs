@@ -1,16 +1,24 @@
 //! `preCheck` and `postCheck` on the Rust contract through motsu: what is
 //! charged, what is refused and with which error, and whose budget it is.
 
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests: a panic is a failure
+
 mod common;
 
 use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
 use common::*;
 use motsu::prelude::*;
 use spending_limit_hook::abi::{self, IERC7579Account};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::error::HookError;
 use spending_limit_hook::SpendingLimitHook;
-use alloy_sol_types::SolCall;
 
 const EMPTY_BYTES_RETURN: [u8; 64] = {
     let mut out = [0u8; 64];
@@ -26,14 +34,32 @@ fn pre_check_returns_abi_encoded_empty_bytes(hook: Contract<SpendingLimitHook>, 
 }
 
 #[motsu::test]
-fn transfer_approve_and_transfer_from_are_charged(hook: Contract<SpendingLimitHook>, account: Address) {
+fn transfer_approve_and_transfer_from_are_charged(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
     install_default(&hook, account, Address::ZERO);
     pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(100))).motsu_unwrap();
-    hook.assert_emitted(&abi::SpendingRecorded { account, token: TOKEN, amount: u(100), totalSpent: u(100) });
+    hook.assert_emitted(&abi::SpendingRecorded {
+        account,
+        token: TOKEN,
+        amount: u(100),
+        totalSpent: u(100),
+    });
     pre_check(&hook, account, &exec_single(TOKEN, 0, &approve(200))).motsu_unwrap();
-    hook.assert_emitted(&abi::SpendingRecorded { account, token: TOKEN, amount: u(200), totalSpent: u(300) });
+    hook.assert_emitted(&abi::SpendingRecorded {
+        account,
+        token: TOKEN,
+        amount: u(200),
+        totalSpent: u(300),
+    });
     pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer_from(300))).motsu_unwrap();
-    hook.assert_emitted(&abi::SpendingRecorded { account, token: TOKEN, amount: u(300), totalSpent: u(600) });
+    hook.assert_emitted(&abi::SpendingRecorded {
+        account,
+        token: TOKEN,
+        amount: u(300),
+        totalSpent: u(600),
+    });
     assert_eq!(spent(&hook, account, TOKEN), u(600));
 }
 
@@ -59,7 +85,12 @@ fn zero_amounts_are_not_recorded(hook: Contract<SpendingLimitHook>, account: Add
 #[motsu::test]
 fn untracked_tokens_are_not_limited(hook: Contract<SpendingLimitHook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
-    pre_check(&hook, account, &exec_single(OTHER_TOKEN, 0, &transfer(u64::MAX))).motsu_unwrap();
+    pre_check(
+        &hook,
+        account,
+        &exec_single(OTHER_TOKEN, 0, &transfer(u64::MAX)),
+    )
+    .motsu_unwrap();
     assert_eq!(spent(&hook, account, OTHER_TOKEN), U256::ZERO);
 }
 
@@ -77,14 +108,25 @@ fn over_limit_reverts_with_what_remains(hook: Contract<SpendingLimitHook>, accou
             remaining: u(400)
         })
     );
-    assert_eq!(spent(&hook, account, TOKEN), u(600), "a refused spend changes nothing");
+    assert_eq!(
+        spent(&hook, account, TOKEN),
+        u(600),
+        "a refused spend changes nothing"
+    );
     pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(400))).motsu_unwrap();
 }
 
 #[motsu::test]
-fn batches_are_charged_cumulatively_and_refused_whole(hook: Contract<SpendingLimitHook>, account: Address) {
+fn batches_are_charged_cumulatively_and_refused_whole(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
     install_default(&hook, account, Address::ZERO);
-    let ok = exec_batch(&[(TOKEN, 0, transfer(300)), (TOKEN, 1, approve(300)), (RECIPIENT, 2, vec![])]);
+    let ok = exec_batch(&[
+        (TOKEN, 0, transfer(300)),
+        (TOKEN, 1, approve(300)),
+        (RECIPIENT, 2, vec![]),
+    ]);
     pre_check(&hook, account, &ok).motsu_unwrap();
     assert_eq!(spent(&hook, account, TOKEN), u(600));
     assert_eq!(spent(&hook, account, NATIVE), u(3));
@@ -96,7 +138,11 @@ fn batches_are_charged_cumulatively_and_refused_whole(hook: Contract<SpendingLim
 }
 
 #[motsu::test]
-fn an_empty_batch_charges_nothing(hook: Contract<SpendingLimitHook>, account: Address, stranger: Address) {
+fn an_empty_batch_charges_nothing(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+    stranger: Address,
+) {
     install_default(&hook, account, Address::ZERO);
     pre_check(&hook, account, &exec_batch(&[])).motsu_unwrap();
     let err = pre_check(&hook, stranger, &exec_batch(&[])).unwrap_err();
@@ -104,25 +150,46 @@ fn an_empty_batch_charges_nothing(hook: Contract<SpendingLimitHook>, account: Ad
 }
 
 #[motsu::test]
-fn the_same_spend_costs_the_same_through_every_path(hook: Contract<SpendingLimitHook>, account: Address, mux: Address) {
+fn the_same_spend_costs_the_same_through_every_path(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+    mux: Address,
+) {
     install_default(&hook, account, mux);
     let single = exec_single(TOKEN, 0, &transfer(10));
-    let from_executor =
-        encode::execute_from_executor(encode::mode(CallType::Single, 0), encode::single(TOKEN, u(0), &transfer(10)));
+    let from_executor = encode::execute_from_executor(
+        encode::mode(CallType::Single, 0),
+        encode::single(TOKEN, u(0), &transfer(10)),
+    );
     let batch_of_one = exec_batch(&[(TOKEN, 0, transfer(10))]);
     let user_op = encode::execute_user_op(account, &single);
-    let try_mode = encode::execute(encode::mode(CallType::Single, 1), encode::single(TOKEN, u(0), &transfer(10)));
+    let try_mode = encode::execute(
+        encode::mode(CallType::Single, 1),
+        encode::single(TOKEN, u(0), &transfer(10)),
+    );
     let paths = [single, from_executor, batch_of_one, user_op, try_mode];
     for (i, msg) in paths.iter().enumerate() {
         pre_check(&hook, account, msg).motsu_unwrap();
-        assert_eq!(spent(&hook, account, TOKEN), u(10 * (2 * i as u64 + 1)), "direct path {i}");
+        assert_eq!(
+            spent(&hook, account, TOKEN),
+            u(10 * (2 * i as u64 + 1)),
+            "direct path {i}"
+        );
         pre_check_via(&hook, mux, account, msg).motsu_unwrap();
-        assert_eq!(spent(&hook, account, TOKEN), u(10 * (2 * i as u64 + 2)), "multiplexer path {i}");
+        assert_eq!(
+            spent(&hook, account, TOKEN),
+            u(10 * (2 * i as u64 + 2)),
+            "multiplexer path {i}"
+        );
     }
 }
 
 #[motsu::test]
-fn delegatecall_is_refused_on_both_execute_paths(hook: Contract<SpendingLimitHook>, account: Address, stranger: Address) {
+fn delegatecall_is_refused_on_both_execute_paths(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+    stranger: Address,
+) {
     install_default(&hook, account, Address::ZERO);
     let mut data = TOKEN.to_vec();
     data.extend_from_slice(&transfer(1));
@@ -132,23 +199,40 @@ fn delegatecall_is_refused_on_both_execute_paths(hook: Contract<SpendingLimitHoo
     ] {
         let expected = HookError::DelegateCallNotAllowed(abi::DelegateCallNotAllowed {});
         assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), expected);
-        assert_eq!(pre_check(&hook, stranger, &msg).unwrap_err(), expected, "before the initialization check");
+        assert_eq!(
+            pre_check(&hook, stranger, &msg).unwrap_err(),
+            expected,
+            "before the initialization check"
+        );
     }
 }
 
 #[motsu::test]
 fn other_call_types_revert_invalid_call_type(hook: Contract<SpendingLimitHook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
-    let msg = encode::execute(encode::mode(CallType::Static, 0), encode::single(TOKEN, u(0), &transfer(1)));
-    assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), HookError::InvalidCallType(abi::InvalidCallType {}));
+    let msg = encode::execute(
+        encode::mode(CallType::Static, 0),
+        encode::single(TOKEN, u(0), &transfer(1)),
+    );
+    assert_eq!(
+        pre_check(&hook, account, &msg).unwrap_err(),
+        HookError::InvalidCallType(abi::InvalidCallType {})
+    );
 }
 
 #[motsu::test]
 fn module_management_is_blocked(hook: Contract<SpendingLimitHook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
-    let install = IERC7579Account::installModuleCall { moduleTypeId: u(4), module: TOKEN, initData: vec![].into() };
-    let uninstall =
-        IERC7579Account::uninstallModuleCall { moduleTypeId: u(4), module: hook.address(), deInitData: vec![].into() };
+    let install = IERC7579Account::installModuleCall {
+        moduleTypeId: u(4),
+        module: TOKEN,
+        initData: vec![].into(),
+    };
+    let uninstall = IERC7579Account::uninstallModuleCall {
+        moduleTypeId: u(4),
+        module: hook.address(),
+        deInitData: vec![].into(),
+    };
     for msg in [install.abi_encode(), uninstall.abi_encode()] {
         assert_eq!(
             pre_check(&hook, account, &msg).unwrap_err(),
@@ -176,26 +260,41 @@ fn executions_targeting_the_hook_are_blocked(hook: Contract<SpendingLimitHook>, 
         exec_single(hook.address(), 0, &set_limit),
         exec_batch(&[(TOKEN, 0, transfer(1)), (hook.address(), 0, vec![])]),
     ] {
-        assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
+        assert_eq!(
+            pre_check(&hook, account, &msg).unwrap_err(),
+            HookError::SelfCallBlocked(abi::SelfCallBlocked {})
+        );
     }
     assert_eq!(spent(&hook, account, TOKEN), U256::ZERO);
 }
 
 #[motsu::test]
-fn checks_for_an_uninstalled_account_revert_not_initialized(hook: Contract<SpendingLimitHook>, account: Address) {
+fn checks_for_an_uninstalled_account_revert_not_initialized(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
     let err = pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(1))).unwrap_err();
     assert_eq!(err, HookError::not_initialized(account));
 }
 
 #[motsu::test]
-fn non_canonical_execution_data_reverts_decoding_error(hook: Contract<SpendingLimitHook>, account: Address) {
+fn non_canonical_execution_data_reverts_decoding_error(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
     install_default(&hook, account, Address::ZERO);
     let mut msg = exec_single(TOKEN, 0, &transfer(1));
     msg[4 + 63] = 0x60; // the bytes offset no longer points where Solidity puts it
-    assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), HookError::decoding());
+    assert_eq!(
+        pre_check(&hook, account, &msg).unwrap_err(),
+        HookError::decoding()
+    );
     // preCheck's own arguments, truncated.
     let calldata = encode::pre_check(account, U256::ZERO, &exec_single(TOKEN, 0, &transfer(1)));
-    let err = hook.sender(account).pre_check_raw(&calldata[..100]).motsu_unwrap_err();
+    let err = hook
+        .sender(account)
+        .pre_check_raw(&calldata[..100])
+        .motsu_unwrap_err();
     assert_eq!(err, HookError::decoding());
 }
 
@@ -209,35 +308,62 @@ fn user_op_is_decoded_as_erc_7579_says(hook: Contract<SpendingLimitHook>, accoun
 }
 
 #[motsu::test]
-fn multiplexer_suffix_charges_the_named_account(hook: Contract<SpendingLimitHook>, mux: Address, alice: Address, bob: Address) {
+fn multiplexer_suffix_charges_the_named_account(
+    hook: Contract<SpendingLimitHook>,
+    mux: Address,
+    alice: Address,
+    bob: Address,
+) {
     install_default(&hook, alice, mux);
     install_default(&hook, bob, mux);
     pre_check_via(&hook, mux, alice, &exec_single(TOKEN, 0, &transfer(100))).motsu_unwrap();
     pre_check_via(&hook, mux, bob, &exec_single(TOKEN, 0, &transfer(30))).motsu_unwrap();
     assert_eq!(spent(&hook, alice, TOKEN), u(100));
     assert_eq!(spent(&hook, bob, TOKEN), u(30));
-    hook.assert_emitted(&abi::SpendingRecorded { account: bob, token: TOKEN, amount: u(30), totalSpent: u(30) });
+    hook.assert_emitted(&abi::SpendingRecorded {
+        account: bob,
+        token: TOKEN,
+        amount: u(30),
+        totalSpent: u(30),
+    });
 }
 
 #[motsu::test]
-fn a_spoofed_suffix_is_ignored(hook: Contract<SpendingLimitHook>, mux: Address, victim: Address, attacker: Address) {
+fn a_spoofed_suffix_is_ignored(
+    hook: Contract<SpendingLimitHook>,
+    mux: Address,
+    victim: Address,
+    attacker: Address,
+) {
     install_default(&hook, victim, mux);
     install_default(&hook, attacker, Address::ZERO);
     let msg = exec_single(TOKEN, 0, &transfer(100));
     // The attacker appends the victim behind the real multiplexer's address:
     // the suffix's forwarder is not the caller, so the attacker is charged.
     let calldata = encode::with_suffix(encode::pre_check(attacker, U256::ZERO, &msg), mux, victim);
-    hook.sender(attacker).pre_check_raw(&calldata).motsu_unwrap();
+    hook.sender(attacker)
+        .pre_check_raw(&calldata)
+        .motsu_unwrap();
     assert_eq!(spent(&hook, attacker, TOKEN), u(100));
     // The attacker names itself as forwarder: the victim never registered it.
-    let calldata = encode::with_suffix(encode::pre_check(attacker, U256::ZERO, &msg), attacker, victim);
-    hook.sender(attacker).pre_check_raw(&calldata).motsu_unwrap();
+    let calldata = encode::with_suffix(
+        encode::pre_check(attacker, U256::ZERO, &msg),
+        attacker,
+        victim,
+    );
+    hook.sender(attacker)
+        .pre_check_raw(&calldata)
+        .motsu_unwrap();
     assert_eq!(spent(&hook, attacker, TOKEN), u(200));
     assert_eq!(spent(&hook, victim, TOKEN), U256::ZERO);
 }
 
 #[motsu::test]
-fn an_unresolved_suffix_falls_back_to_the_caller(hook: Contract<SpendingLimitHook>, mux: Address, account: Address) {
+fn an_unresolved_suffix_falls_back_to_the_caller(
+    hook: Contract<SpendingLimitHook>,
+    mux: Address,
+    account: Address,
+) {
     // The account installed without registering the multiplexer: the suffix is
     // not believed, the multiplexer itself is the account, and it is not installed.
     install_default(&hook, account, Address::ZERO);
@@ -247,9 +373,14 @@ fn an_unresolved_suffix_falls_back_to_the_caller(hook: Contract<SpendingLimitHoo
 }
 
 #[motsu::test]
-fn post_check_accepts_what_pre_check_returned(hook: Contract<SpendingLimitHook>, mux: Address, account: Address) {
+fn post_check_accepts_what_pre_check_returned(
+    hook: Contract<SpendingLimitHook>,
+    mux: Address,
+    account: Address,
+) {
     install_default(&hook, account, mux);
-    let hook_data = pre_check_via(&hook, mux, account, &exec_single(TOKEN, 0, &transfer(1))).motsu_unwrap();
+    let hook_data =
+        pre_check_via(&hook, mux, account, &exec_single(TOKEN, 0, &transfer(1))).motsu_unwrap();
     // preCheck returned ABI-encoded `bytes`; the account passes its content on.
     let content = &hook_data[64..];
     let direct = encode::post_check(content);

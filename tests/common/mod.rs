@@ -23,7 +23,11 @@ pub fn u(v: u64) -> U256 {
 }
 
 pub fn limit(token: Address, amount: u64, window: u64) -> TokenLimitInit {
-    TokenLimitInit { token, limit: u(amount), windowDuration: U48::from(window) }
+    TokenLimitInit {
+        token,
+        limit: u(amount),
+        windowDuration: U48::from(window),
+    }
 }
 
 /// Install data in the deployed layout.
@@ -42,30 +46,53 @@ pub fn install_default(hook: &Contract<SpendingLimitHook>, account: Address, for
 }
 
 pub fn transfer(amount: u64) -> Vec<u8> {
-    IERC20::transferCall { to: RECIPIENT, amount: u(amount) }.abi_encode()
+    IERC20::transferCall {
+        to: RECIPIENT,
+        amount: u(amount),
+    }
+    .abi_encode()
 }
 
 pub fn approve(amount: u64) -> Vec<u8> {
-    IERC20::approveCall { spender: RECIPIENT, amount: u(amount) }.abi_encode()
+    IERC20::approveCall {
+        spender: RECIPIENT,
+        amount: u(amount),
+    }
+    .abi_encode()
 }
 
 pub fn transfer_from(amount: u64) -> Vec<u8> {
-    IERC20::transferFromCall { from: RECIPIENT, to: RECIPIENT, amount: u(amount) }.abi_encode()
+    IERC20::transferFromCall {
+        from: RECIPIENT,
+        to: RECIPIENT,
+        amount: u(amount),
+    }
+    .abi_encode()
 }
 
 /// `execute(single)` msgData.
 pub fn exec_single(target: Address, value: u64, call_data: &[u8]) -> Vec<u8> {
-    encode::execute(encode::mode(CallType::Single, 0), encode::single(target, u(value), call_data))
+    encode::execute(
+        encode::mode(CallType::Single, 0),
+        encode::single(target, u(value), call_data),
+    )
 }
 
 /// `execute(batch)` msgData.
 pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
-    let items: Vec<_> = items.iter().map(|(t, v, d)| (*t, u(*v), d.clone())).collect();
+    let items: Vec<_> = items
+        .iter()
+        .map(|(t, v, d)| (*t, u(*v), d.clone()))
+        .collect();
     encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
 }
 
 /// Calls `preCheck` directly, as the account.
-pub fn pre_check(hook: &Contract<SpendingLimitHook>, account: Address, msg_data: &[u8]) -> Result<Vec<u8>, HookError> {
+pub fn pre_check(
+    hook: &Contract<SpendingLimitHook>,
+    account: Address,
+    msg_data: &[u8],
+) -> Result<Vec<u8>, HookError> {
     let calldata = encode::pre_check(account, U256::ZERO, msg_data);
     hook.sender(account).pre_check_raw(&calldata).motsu_res()
 }
@@ -77,12 +104,20 @@ pub fn pre_check_via(
     account: Address,
     msg_data: &[u8],
 ) -> Result<Vec<u8>, HookError> {
-    let calldata = encode::with_suffix(encode::pre_check(account, U256::ZERO, msg_data), mux, account);
+    let calldata = encode::with_suffix(
+        encode::pre_check(account, U256::ZERO, msg_data),
+        mux,
+        account,
+    );
     hook.sender(mux).pre_check_raw(&calldata).motsu_res()
 }
 
 /// (limit, spent, windowDuration, windowStart) as plain integers.
-pub fn config(hook: &Contract<SpendingLimitHook>, account: Address, token: Address) -> (U256, U256, u64, u64) {
+pub fn config(
+    hook: &Contract<SpendingLimitHook>,
+    account: Address,
+    token: Address,
+) -> (U256, U256, u64, u64) {
     let (l, s, d, w) = hook.sender(account).configs(account, token);
     (l, s, d.to(), w.to())
 }

@@ -1,0 +1,191 @@
+//! Nitro's prices, in one place, each with where it comes from.
+//!
+//! Sources: OffchainLabs/nitro `arbitrator/prover/src/programs/config.rs`
+//! (`pricing_v1`, the opcode table), `meter.rs` (per-basic-block charging),
+//! `arbitrator/arbutil/src/evm/mod.rs` and `arbitrator/stylus/src/host.rs`
+//! (host-call ink), `arbos/programs/` (entry costs, memory model), with the
+//! ArbOS defaults recorded in this project's Stylus notes. ArbOS can change
+//! these parameters on chain; the figures are the defaults.
+
+use wasmparser::Operator;
+
+use crate::artifact::ModuleInfo;
+
+/// Ink per gas (ArbOS default `InkPrice` = 10,000).
+pub const INK_PER_GAS: u64 = 10_000;
+/// Ink charged in every basic block's header (the meter's own instructions).
+pub const BLOCK_HEADER_INK: u64 = 2_450;
+/// Base ink of every host call (`HOSTIO_INK`).
+pub const HOSTIO_INK: u64 = 8_400;
+/// Extra ink per byte moved by `memory.copy` / `memory.fill`.
+pub const MEMORY_OP_INK_PER_BYTE: u64 = 100;
+
+/// `storage_load_bytes32` / `storage_cache_bytes32` host ink (`SLOAD_INK`...).
+pub const STORAGE_ACCESS_INK: u64 = 18_480;
+/// `storage_flush_cache` base ink.
+pub const STORAGE_FLUSH_INK: u64 = 68_073;
+/// `native_keccak256` base ink.
+pub const KECCAK_BASE_INK: u64 = 121_800;
+/// `native_keccak256` ink per 32-byte word past the first two.
+pub const KECCAK_WORD_INK: u64 = 21_000;
+/// `msg_sender`, `msg_value`, `contract_address`, `tx_origin` ink.
+pub const ADDRESS_READ_INK: u64 = 13_440;
+/// `emit_log` base ink.
+pub const EMIT_LOG_INK: u64 = 68_073;
+
+/// EIP-2929 cold SLOAD surcharge, gas.
+pub const COLD_SLOAD_GAS: u64 = 2_100;
+/// Warm storage read, gas.
+pub const WARM_SLOAD_GAS: u64 = 100;
+/// SSTORE of a fresh (zero → non-zero) slot, gas.
+pub const SSTORE_SET_GAS: u64 = 20_000;
+/// SSTORE of a clean non-zero slot, gas (5,000 − cold SLOAD).
+pub const SSTORE_RESET_GAS: u64 = 2_900;
+/// Refund for clearing a slot (EIP-3529).
+pub const SSTORE_CLEARS_REFUND: u64 = 4_800;
+/// Log gas per topic (and per log), and per data byte.
+pub const LOG_TOPIC_GAS: u64 = 375;
+/// Log gas per data byte.
+pub const LOG_DATA_GAS: u64 = 8;
+
+/// Pages of memory a transaction may open for free.
+pub const FREE_PAGES: u64 = 2;
+/// Gas per page opened beyond the free ones (the linear term).
+pub const PAGE_GAS: u64 = 1_000;
+
+/// Fixed part of the entry cost of a cached program, gas.
+pub const CACHED_ENTRY_GAS: u64 = 352;
+/// Additional fixed entry cost of an uncached program, gas.
+pub const UNCACHED_ENTRY_GAS: u64 = 8_832;
+
+/// `write_price(n)`: ink to copy `n` bytes from the host into the program.
+pub fn write_price(bytes: u64) -> u64 {
+    5_040 + 30 * bytes.saturating_sub(32)
+}
+
+/// `read_price(n)`: ink to copy `n` bytes from the program to the host.
+pub fn read_price(bytes: u64) -> u64 {
+    16_381 + 55 * bytes.saturating_sub(32)
+}
+
+/// Ink of one operator (pricing v1), or `None` for operators Stylus cannot
+/// price (floats, SIMD, reference types, ...): activation refuses those.
+/// `type_params` gives the parameter count of a type index (`call_indirect`).
+pub fn operator_ink(op: &Operator<'_>, type_params: impl Fn(u32) -> usize) -> Option<u64> {
+    use Operator::*;
+    Some(match op {
+        Unreachable | Return | Nop | I32Const { .. } | I64Const { .. } => 1,
+        Drop => 9,
+        Block { .. } | Loop { .. } | Else | End => 1,
+        Br { .. } | BrIf { .. } | If { .. } => 765,
+        Select => 1_250,
+        Call { .. } => 3_800,
+        LocalGet { .. } | LocalTee { .. } => 75,
+        LocalSet { .. } => 210,
+        GlobalGet { .. } => 225,
+        GlobalSet { .. } => 575,
+        I32Load { .. }
+        | I32Load8S { .. }
+        | I32Load8U { .. }
+        | I32Load16S { .. }
+        | I32Load16U { .. } => 670,
+        I64Load { .. }
+        | I64Load8S { .. }
+        | I64Load8U { .. }
+        | I64Load16S { .. }
+        | I64Load16U { .. }
+        | I64Load32S { .. }
+        | I64Load32U { .. } => 680,
+        I32Store { .. } | I32Store8 { .. } | I32Store16 { .. } => 825,
+        I64Store { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => 950,
+        MemorySize { .. } => 3_000,
+        MemoryGrow { .. } => 8_050,
+        I32Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS
+        | I32GeU => 170,
+        I64Eqz | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS
+        | I64GeU => 225,
+        I32Clz | I32Ctz => 210,
+        I32Add | I32Sub => 70,
+        I32Mul => 160,
+        I32DivS | I32DivU | I32RemS | I32RemU => 1_120,
+        I32And | I32Or | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => 70,
+        I64Clz | I64Ctz => 210,
+        I64Add | I64Sub => 100,
+        I64Mul => 160,
+        I64DivS | I64DivU | I64RemS | I64RemU => 1_270,
+        I64And | I64Or | I64Xor | I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr => 100,
+        I32Popcnt => 2_650,
+        I64Popcnt => 6_000,
+        I32WrapI64 | I64ExtendI32S | I64ExtendI32U => 100,
+        I32Extend8S | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S => 100,
+        MemoryCopy { .. } | MemoryFill { .. } => 950,
+        BrTable { targets } => 2_400 + 325 * u64::from(targets.len()),
+        CallIndirect { type_index, .. } => 13_610 + 650 * type_params(*type_index) as u64,
+        _ => return None,
+    })
+}
+
+/// Whether `op` ends a basic block: the meter charges a block, header included,
+/// before its first instruction runs.
+pub fn ends_basic_block(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        End | Else
+            | Return
+            | Loop { .. }
+            | Br { .. }
+            | BrTable { .. }
+            | BrIf { .. }
+            | If { .. }
+            | Call { .. }
+            | CallIndirect { .. }
+    )
+}
+
+/// What entering a program costs before any of its code runs, as activation
+/// computes it from the module.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntryCost {
+    /// `cached_init`: paid on every call.
+    pub cached_init: f64,
+    /// `init`: paid additionally when the program is not in the LRU cache.
+    pub init: f64,
+}
+
+impl EntryCost {
+    /// The entry cost of the program described by `info`.
+    pub fn of(info: &ModuleInfo) -> Self {
+        let funcs = info.functions as f64;
+        let types = info.type_section_len as f64;
+        let wasm = info.wasm_len as f64;
+        let cached_init = 0.134 * funcs
+            + 0.00089 * types
+            + 0.00122 * wasm
+            + 1.628 * info.globals as f64
+            + 0.752 * info.data_len as f64
+            + 5.0 * info.initial_pages as f64;
+        let init = 8.252 * funcs + 1.059 * types + 0.1286 * wasm;
+        Self { cached_init, init }
+    }
+
+    /// Gas to enter when the program is cached.
+    pub fn cached_gas(&self) -> u64 {
+        CACHED_ENTRY_GAS + self.cached_init.ceil() as u64
+    }
+
+    /// Gas to enter when the program is not cached.
+    pub fn uncached_gas(&self) -> u64 {
+        self.cached_gas() + UNCACHED_ENTRY_GAS + self.init.ceil() as u64
+    }
+}
+
+/// Gas for a transaction's memory to grow from `open` to `open + new` pages,
+/// after `ever` pages were open at once: the linear term past the free pages.
+/// (Nitro adds an exponential term for very large memories, which programs
+/// of this size never reach; it is not modelled.)
+pub fn memory_gas(new: u64, open: u64) -> u64 {
+    let before = open.saturating_sub(FREE_PAGES);
+    let after = open.saturating_add(new).saturating_sub(FREE_PAGES);
+    after.saturating_sub(before).saturating_mul(PAGE_GAS)
+}

@@ -1,4 +1,19 @@
-//! A local Stylus VM: runs a Stylus program's deployable WASM offline, with
-//! Nitro's host functions, storage semantics, logs and gas.
+//! A local Stylus VM: runs a Stylus program's deployable WASM offline, through
+//! its ABI, with Nitro's host functions, storage semantics, logs and gas.
+//!
+//! - [`artifact`]: the static checks Nitro makes at activation, sizes.
+//! - [`meter`]: ink metering inserted into the module, as Nitro does.
+//! - [`pricing`]: every price, with its source.
+//! - [`host`]: the `vm_hooks` imports.
+//! - [`state`]: storage, warm/cold, EIP-2200.
+//! - [`vm`]: deploy, transactions, calls, gas reports.
+
 pub mod artifact;
+pub mod host;
+pub mod meter;
 pub mod pricing;
+pub mod state;
+pub mod vm;
+
+pub use host::Log;
+pub use vm::{Call, DeployError, GasReport, LocalVm, Outcome, Status};

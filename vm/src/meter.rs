@@ -1,0 +1,272 @@
+//! Ink metering as Nitro instruments programs at activation.
+//!
+//! Every basic block gets a header that charges the block's whole cost (the
+//! pricing-v1 ink of its operators plus [`BLOCK_HEADER_INK`]) before it runs,
+//! and traps with the status global set when the ink left is short (Nitro's
+//! `meter.rs`). `memory.copy` and `memory.fill` also pay per byte at run time.
+//! The ink left lives in an exported global the host reads and writes, so host
+//! calls and EVM costs come out of the same counter.
+
+use wasm_encoder::reencode::{utils, Error as ReencodeError, Reencode};
+use wasm_encoder::{
+    BlockType, CodeSection, ConstExpr, ExportKind, Function, GlobalType, Instruction, ValType,
+};
+use wasmparser::{FunctionBody, Operator, Parser, Payload};
+
+use crate::pricing::{self, BLOCK_HEADER_INK, MEMORY_OP_INK_PER_BYTE};
+
+/// Export name of the ink-left global (Nitro's name).
+pub const INK_LEFT: &str = "stylus_ink_left";
+/// Export name of the out-of-ink status global (Nitro's name).
+pub const INK_STATUS: &str = "stylus_ink_status";
+
+/// Why a module cannot be metered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeterError {
+    /// An operator Stylus cannot price (floats, SIMD, ...).
+    Unpriceable(String),
+    /// The module has no global section to extend.
+    NoGlobals,
+    /// The module could not be parsed or re-encoded.
+    Malformed(String),
+}
+
+impl std::fmt::Display for MeterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unpriceable(op) => write!(f, "operator {op} cannot be priced"),
+            Self::NoGlobals => write!(f, "module has no global section"),
+            Self::Malformed(e) => write!(f, "cannot instrument: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for MeterError {}
+
+/// Returns `wasm` with ink metering inserted and the meter's globals exported.
+pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    let mut meter = Meter::scan(wasm)?;
+    let mut module = wasm_encoder::Module::new();
+    meter
+        .parse_core_module(&mut module, Parser::new(0), wasm)
+        .map_err(|e| match e {
+            ReencodeError::UserError(e) => e,
+            other => MeterError::Malformed(other.to_string()),
+        })?;
+    if !meter.saw_globals {
+        return Err(MeterError::NoGlobals);
+    }
+    Ok(module.finish())
+}
+
+struct Meter {
+    /// Parameter count of each type index.
+    type_params: Vec<usize>,
+    /// Parameter count of each defined function, in code-section order.
+    defined_params: Vec<u32>,
+    /// Index of the next defined function's body.
+    next_body: usize,
+    /// Index of the ink global (the status global follows it).
+    ink_global: u32,
+    saw_globals: bool,
+}
+
+impl Meter {
+    fn scan(wasm: &[u8]) -> Result<Self, MeterError> {
+        let bad = |e: wasmparser::BinaryReaderError| MeterError::Malformed(e.to_string());
+        let mut type_params = Vec::new();
+        let mut defined_params = Vec::new();
+        let mut globals = 0;
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload.map_err(bad)? {
+                Payload::TypeSection(reader) => {
+                    for ty in reader.into_iter_err_on_gc_types() {
+                        type_params.push(ty.map_err(bad)?.params().len());
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        let params = type_params
+                            .get(ty.map_err(bad)? as usize)
+                            .copied()
+                            .unwrap_or(0);
+                        defined_params.push(params as u32);
+                    }
+                }
+                Payload::GlobalSection(reader) => globals = reader.count(),
+                _ => {}
+            }
+        }
+        Ok(Self {
+            type_params,
+            defined_params,
+            next_body: 0,
+            ink_global: globals,
+            saw_globals: false,
+        })
+    }
+
+    fn status_global(&self) -> u32 {
+        self.ink_global + 1
+    }
+
+    /// `if ink < cost { status = 1; unreachable } ink -= cost`, with the cost
+    /// taken from `cost` (a constant, or a local for dynamic charges).
+    fn charge(&self, out: &mut Vec<Instruction<'static>>, cost: Instruction<'static>) {
+        out.extend([
+            Instruction::GlobalGet(self.ink_global),
+            cost.clone(),
+            Instruction::I64LtU,
+            Instruction::If(BlockType::Empty),
+            Instruction::I32Const(1),
+            Instruction::GlobalSet(self.status_global()),
+            Instruction::Unreachable,
+            Instruction::End,
+            Instruction::GlobalGet(self.ink_global),
+            cost,
+            Instruction::I64Sub,
+            Instruction::GlobalSet(self.ink_global),
+        ]);
+    }
+}
+
+impl Reencode for Meter {
+    type Error = MeterError;
+
+    fn parse_global_section(
+        &mut self,
+        globals: &mut wasm_encoder::GlobalSection,
+        section: wasmparser::GlobalSectionReader<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        utils::parse_global_section(self, globals, section)?;
+        let mutable = |ty| GlobalType {
+            val_type: ty,
+            mutable: true,
+            shared: false,
+        };
+        globals.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+        globals.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        self.saw_globals = true;
+        Ok(())
+    }
+
+    fn parse_export_section(
+        &mut self,
+        exports: &mut wasm_encoder::ExportSection,
+        section: wasmparser::ExportSectionReader<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        utils::parse_export_section(self, exports, section)?;
+        exports.export(INK_LEFT, ExportKind::Global, self.ink_global);
+        exports.export(INK_STATUS, ExportKind::Global, self.status_global());
+        Ok(())
+    }
+
+    fn parse_function_body(
+        &mut self,
+        code: &mut CodeSection,
+        func: FunctionBody<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        let params = self
+            .defined_params
+            .get(self.next_body)
+            .copied()
+            .unwrap_or(0);
+        self.next_body += 1;
+        let mut locals = Vec::new();
+        let mut declared = 0u32;
+        for pair in func.get_locals_reader()? {
+            let (count, ty) = pair?;
+            declared += count;
+            locals.push((count, self.val_type(ty)?));
+        }
+        // Two scratch locals for the per-byte charge of bulk memory operators.
+        let bytes_local = params + declared;
+        let cost_local = bytes_local + 1;
+        locals.push((1, ValType::I32));
+        locals.push((1, ValType::I64));
+        let mut function = Function::new(locals);
+
+        let mut block: Vec<Instruction<'_>> = Vec::new();
+        let mut block_ink = 0u64;
+        let mut reader = func.get_operators_reader()?;
+        while !reader.eof() {
+            let op = reader.read()?;
+            let type_params = &self.type_params;
+            let ink =
+                pricing::operator_ink(&op, |t| type_params.get(t as usize).copied().unwrap_or(0))
+                    .ok_or_else(|| {
+                    ReencodeError::UserError(MeterError::Unpriceable(format!("{op:?}")))
+                })?;
+            block_ink = block_ink.saturating_add(ink);
+            let ends = pricing::ends_basic_block(&op);
+            if matches!(
+                op,
+                Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }
+            ) {
+                // [.., len] -> [.., len], charging len * 100 ink first.
+                block.extend([
+                    Instruction::LocalTee(bytes_local),
+                    Instruction::LocalGet(bytes_local),
+                    Instruction::I64ExtendI32U,
+                    Instruction::I64Const(MEMORY_OP_INK_PER_BYTE as i64),
+                    Instruction::I64Mul,
+                    Instruction::LocalSet(cost_local),
+                ]);
+                let mut dynamic = Vec::new();
+                self.charge(&mut dynamic, Instruction::LocalGet(cost_local));
+                block.extend(dynamic);
+            }
+            block.push(self.instruction(op)?);
+            if ends {
+                let mut header = Vec::new();
+                let cost = block_ink.saturating_add(BLOCK_HEADER_INK);
+                self.charge(&mut header, Instruction::I64Const(cost as i64));
+                for instruction in header.iter().chain(block.iter()) {
+                    function.instruction(instruction);
+                }
+                block.clear();
+                block_ink = 0;
+            }
+        }
+        for instruction in &block {
+            function.instruction(instruction);
+        }
+        code.function(&function);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metered(wat: &str) -> Vec<u8> {
+        instrument(&wat::parse_str(wat).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn instrumented_module_validates_and_exports_the_meter() {
+        let wasm = metered(
+            r#"(module
+                (global $sp (mut i32) (i32.const 0))
+                (memory (export "memory") 1)
+                (func (export "f") (param i32) (result i32)
+                    local.get 0
+                    if (result i32) i32.const 1 else i32.const 2 end
+                    i32.const 0 i32.const 0 i32.const 8 memory.copy))"#,
+        );
+        wasmparser::validate(&wasm).unwrap();
+        let text = wasmprinter::print_bytes(&wasm).unwrap();
+        assert!(text.contains("stylus_ink_left"));
+        assert!(text.contains("stylus_ink_status"));
+    }
+
+    #[test]
+    fn floats_are_refused() {
+        let wasm = wat::parse_str(
+            r#"(module (global (mut i32) (i32.const 0)) (func (result f32) f32.const 1))"#,
+        )
+        .unwrap();
+        assert!(matches!(instrument(&wasm), Err(MeterError::Unpriceable(_))));
+    }
+}

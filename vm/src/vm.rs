@@ -1,0 +1,359 @@
+//! The local chain: programs deployed at addresses, storage that persists,
+//! transactions with their own warm/cold state, and calls that report gas.
+
+use std::collections::HashMap;
+
+use alloy_primitives::{Address, B256, U256};
+use wasmi::{Config, Engine, Linker, Module, Store, TypedFunc};
+
+use crate::artifact::{self, ArtifactError, ModuleInfo};
+use crate::host::{self, Context, Log, Spent};
+use crate::meter::{self, MeterError, INK_LEFT, INK_STATUS};
+use crate::pricing::{EntryCost, INK_PER_GAS};
+use crate::state::{TxState, World};
+
+/// Why a program could not be deployed.
+#[derive(Debug)]
+pub enum DeployError {
+    /// Nitro would refuse to activate it.
+    Artifact(ArtifactError),
+    /// It imports a host function the VM does not provide.
+    UnknownImport(String),
+    /// It cannot be metered.
+    Meter(MeterError),
+    /// The engine refused it.
+    Engine(String),
+}
+
+impl std::fmt::Display for DeployError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Artifact(e) => write!(f, "{e}"),
+            Self::UnknownImport(name) => write!(f, "unknown host import vm_hooks::{name}"),
+            Self::Meter(e) => write!(f, "{e}"),
+            Self::Engine(e) => write!(f, "engine: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for DeployError {}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// `user_entrypoint` returned 0.
+    Success,
+    /// `user_entrypoint` returned 1: the output is the revert data.
+    Revert,
+    /// The gas limit was reached.
+    OutOfGas,
+    /// The program trapped or a host function failed.
+    Trap(String),
+}
+
+/// Gas of one call, total and by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct GasReport {
+    /// Everything the call frame used.
+    pub total: u64,
+    /// Entering the program (fixed, per module, and for its initial memory).
+    pub entry: u64,
+    /// SLOAD and SSTORE.
+    pub storage: u64,
+    /// Logs.
+    pub logs: u64,
+    /// Memory pages opened while running.
+    pub memory: u64,
+    /// Host-call overhead, in gas.
+    pub host: u64,
+    /// WASM execution, in gas.
+    pub compute: u64,
+}
+
+/// The result of one call.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Return data, or revert data.
+    pub output: Vec<u8>,
+    /// Logs emitted (kept only on success).
+    pub logs: Vec<Log>,
+    /// What it cost.
+    pub gas: GasReport,
+}
+
+impl Outcome {
+    /// Whether the call succeeded.
+    pub fn is_success(&self) -> bool {
+        self.status == Status::Success
+    }
+}
+
+/// One call into a program.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// `msg.sender`.
+    pub from: Address,
+    /// `msg.value`.
+    pub value: U256,
+    /// Calldata.
+    pub data: Vec<u8>,
+    /// Gas the call frame may use.
+    pub gas_limit: u64,
+    /// Whether the program is in Nitro's LRU cache (the cheaper entry).
+    pub cached: bool,
+}
+
+impl Call {
+    /// A call from `from` with `data`, no value, a generous limit, cached.
+    pub fn new(from: Address, data: Vec<u8>) -> Self {
+        Self {
+            from,
+            value: U256::ZERO,
+            data,
+            gas_limit: 30_000_000,
+            cached: true,
+        }
+    }
+}
+
+struct Program {
+    module: Module,
+    info: ModuleInfo,
+    entry: EntryCost,
+}
+
+/// A single-node Stylus chain in memory.
+pub struct LocalVm {
+    engine: Engine,
+    linker: Linker<Context>,
+    programs: HashMap<Address, Program>,
+    world: World,
+    tx: TxState,
+    timestamp: u64,
+    block_number: u64,
+}
+
+impl Default for LocalVm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LocalVm {
+    /// An empty chain at time 1,700,000,000.
+    pub fn new() -> Self {
+        let mut config = Config::default();
+        config
+            .wasm_multi_value(true)
+            .wasm_bulk_memory(true)
+            .wasm_sign_extension(true)
+            .wasm_saturating_float_to_int(true)
+            .wasm_mutable_global(true)
+            .wasm_reference_types(false)
+            .wasm_tail_call(false);
+        let engine = Engine::new(&config);
+        let mut linker = Linker::new(&engine);
+        // Linking fixed closures into a fresh linker cannot fail.
+        host::link(&mut linker).unwrap_or_else(|e| unreachable!("host functions link: {e}"));
+        Self {
+            engine,
+            linker,
+            programs: HashMap::new(),
+            world: World::default(),
+            tx: TxState::default(),
+            timestamp: 1_700_000_000,
+            block_number: 1,
+        }
+    }
+
+    /// Checks `wasm` as activation would, meters it and deploys it at `address`.
+    pub fn deploy_at(&mut self, address: Address, wasm: &[u8]) -> Result<&ModuleInfo, DeployError> {
+        let info = artifact::check(wasm).map_err(DeployError::Artifact)?;
+        if let Some(name) = info
+            .imports
+            .iter()
+            .find(|i| !host::HOST_FUNCTIONS.contains(&i.as_str()))
+        {
+            return Err(DeployError::UnknownImport(name.clone()));
+        }
+        let metered = meter::instrument(wasm).map_err(DeployError::Meter)?;
+        let module =
+            Module::new(&self.engine, &metered).map_err(|e| DeployError::Engine(e.to_string()))?;
+        let entry = EntryCost::of(&info);
+        self.programs.insert(
+            address,
+            Program {
+                module,
+                info,
+                entry,
+            },
+        );
+        Ok(&self.programs[&address].info)
+    }
+
+    /// Sets the block time seen by later calls.
+    pub fn set_timestamp(&mut self, timestamp: u64) {
+        self.timestamp = timestamp;
+    }
+
+    /// The current block time.
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    /// Starts a new transaction (and block): every slot is cold again and the
+    /// transaction's memory is closed.
+    pub fn begin_transaction(&mut self) {
+        self.tx = TxState::default();
+        self.block_number += 1;
+    }
+
+    /// A committed storage slot.
+    pub fn storage(&self, contract: Address, slot: U256) -> B256 {
+        self.world.get(&(contract, slot))
+    }
+
+    /// Every non-zero slot of `contract`.
+    pub fn storage_of(&self, contract: Address) -> Vec<(U256, B256)> {
+        self.world.slots_of(contract)
+    }
+
+    /// Calls the program at `to` within the current transaction.
+    pub fn call(&mut self, to: Address, call: &Call) -> Outcome {
+        let Some(program) = self.programs.get(&to) else {
+            return failed(
+                Status::Trap(format!("no program at {to}")),
+                GasReport::default(),
+            );
+        };
+        let entry_gas = if call.cached {
+            program.entry.cached_gas()
+        } else {
+            program.entry.uncached_gas()
+        };
+        let initial_memory =
+            crate::pricing::memory_gas(program.info.initial_pages, self.tx.open_pages);
+        let entry = entry_gas + initial_memory;
+        let Some(budget) = call.gas_limit.checked_sub(entry) else {
+            return failed(
+                Status::OutOfGas,
+                GasReport {
+                    total: call.gas_limit,
+                    entry,
+                    ..Default::default()
+                },
+            );
+        };
+        let ink = budget.saturating_mul(INK_PER_GAS);
+
+        let warm_before = self.tx.warm.clone();
+        let mut context = Context::new(
+            std::mem::take(&mut self.world),
+            std::mem::take(&mut self.tx),
+        );
+        context.tx.open_pages += program.info.initial_pages;
+        context.contract = to;
+        context.sender = call.from;
+        context.value = call.value;
+        context.timestamp = self.timestamp;
+        context.block_number = self.block_number;
+        context.args = call.data.clone();
+        let mut store = Store::new(&self.engine, context);
+
+        let mut run = || -> Result<(i32, u64), (wasmi::Error, bool)> {
+            let instance = self
+                .linker
+                .instantiate_and_start(&mut store, &program.module)
+                .map_err(|e| (e, false))?;
+            let ink_global = instance
+                .get_global(&store, INK_LEFT)
+                .ok_or((wasmi::Error::new("unmetered"), false))?;
+            ink_global
+                .set(&mut store, wasmi::Val::I64(ink as i64))
+                .map_err(|e| (wasmi::Error::new(e.to_string()), false))?;
+            let entrypoint: TypedFunc<i32, i32> = instance
+                .get_typed_func(&store, "user_entrypoint")
+                .map_err(|e| (e, false))?;
+            let result = entrypoint.call(&mut store, call.data.len() as i32);
+            let status = instance
+                .get_global(&store, INK_STATUS)
+                .and_then(|g| g.get(&store).i32())
+                .unwrap_or(0);
+            let left = ink_global.get(&store).i64().unwrap_or(0) as u64;
+            match result {
+                Ok(code) => Ok((code, left)),
+                Err(e) => Err((e, status != 0)),
+            }
+        };
+        let result = run();
+        let mut context = store.into_data();
+        let (status, ink_left) = match result {
+            Ok((0, left)) => (Status::Success, left),
+            Ok((_, left)) => (Status::Revert, left),
+            Err((_, true)) => (Status::OutOfGas, 0),
+            Err((e, false)) => (
+                Status::Trap(context.fault.clone().unwrap_or_else(|| e.to_string())),
+                0,
+            ),
+        };
+        let used_ink = ink.saturating_sub(ink_left);
+        let gas = report(entry, used_ink, &context.spent);
+        let gas = GasReport {
+            total: if status == Status::OutOfGas {
+                call.gas_limit
+            } else {
+                gas.total
+            },
+            ..gas
+        };
+        if status == Status::Success {
+            for (key, value) in context.pending.drain() {
+                context.world.set(key, value);
+            }
+        } else {
+            context.tx.warm = warm_before;
+        }
+        self.world = std::mem::take(&mut context.world);
+        self.tx = std::mem::take(&mut context.tx);
+        let logs = if status == Status::Success {
+            std::mem::take(&mut context.logs)
+        } else {
+            Vec::new()
+        };
+        Outcome {
+            status,
+            output: std::mem::take(&mut context.result),
+            logs,
+            gas,
+        }
+    }
+}
+
+fn failed(status: Status, gas: GasReport) -> Outcome {
+    Outcome {
+        status,
+        output: Vec::new(),
+        logs: Vec::new(),
+        gas,
+    }
+}
+
+/// Splits the ink a call used into the report's kinds. Gas is ink rounded up,
+/// as Nitro rounds what a frame used.
+fn report(entry: u64, used_ink: u64, spent: &Spent) -> GasReport {
+    let evm_gas = spent.storage_gas + spent.log_gas + spent.memory_gas;
+    let compute_ink = used_ink
+        .saturating_sub(spent.host_ink)
+        .saturating_sub(evm_gas * INK_PER_GAS);
+    GasReport {
+        total: entry + used_ink.div_ceil(INK_PER_GAS),
+        entry,
+        storage: spent.storage_gas,
+        logs: spent.log_gas,
+        memory: spent.memory_gas,
+        host: spent.host_ink / INK_PER_GAS,
+        compute: compute_ink / INK_PER_GAS,
+    }
+}

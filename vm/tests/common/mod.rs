@@ -1,0 +1,129 @@
+//! A hook deployed on the local VM from the artifact the build script made.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit, IERC20};
+use spending_limit_hook::encode::{self, CallType};
+use stylus_local_vm::{Call, LocalVm, Outcome};
+
+// The contract crate's native symbols (keccak) come from motsu's shims.
+use motsu as _;
+
+pub const HOOK: Address = Address::repeat_byte(0x40);
+pub const MUX: Address = Address::repeat_byte(0xaa);
+pub const ALICE: Address = Address::repeat_byte(0xa1);
+pub const BOB: Address = Address::repeat_byte(0xb0);
+pub const TOKEN: Address = Address::repeat_byte(0x70);
+pub const OTHER_TOKEN: Address = Address::repeat_byte(0x71);
+pub const NATIVE: Address = Address::ZERO;
+pub const RECIPIENT: Address = Address::repeat_byte(0x99);
+pub const T0: u64 = 1_750_000_000;
+
+/// The deployable program, as `scripts/build.sh` leaves it.
+pub fn artifact() -> Vec<u8> {
+    let path = std::env::var("HOOK_WASM").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../artifacts/spending_limit_hook.wasm"
+        )
+        .into()
+    });
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run scripts/build.sh first"))
+}
+
+pub fn u(v: u64) -> U256 {
+    U256::from(v)
+}
+
+pub struct Chain {
+    pub vm: LocalVm,
+}
+
+impl Chain {
+    pub fn new() -> Self {
+        let mut vm = LocalVm::new();
+        vm.deploy_at(HOOK, &artifact())
+            .expect("the artifact deploys");
+        vm.set_timestamp(T0);
+        Self { vm }
+    }
+
+    /// A call in a new transaction (cold storage).
+    pub fn tx(&mut self, from: Address, data: Vec<u8>) -> Outcome {
+        self.vm.begin_transaction();
+        self.vm.call(HOOK, &Call::new(from, data))
+    }
+
+    pub fn install(
+        &mut self,
+        account: Address,
+        forwarder: Address,
+        limits: &[(Address, u64, u64)],
+    ) -> Outcome {
+        let limits: Vec<TokenLimitInit> = limits
+            .iter()
+            .map(|(token, limit, window)| TokenLimitInit {
+                token: *token,
+                limit: u(*limit),
+                windowDuration: U48::from(*window),
+            })
+            .collect();
+        let data = (forwarder, limits).abi_encode_params();
+        self.tx(account, I::onInstallCall { data: data.into() }.abi_encode())
+    }
+
+    pub fn pre_check(&mut self, account: Address, msg_data: &[u8]) -> Outcome {
+        self.tx(account, encode::pre_check(account, U256::ZERO, msg_data))
+    }
+
+    pub fn pre_check_via(&mut self, mux: Address, account: Address, msg_data: &[u8]) -> Outcome {
+        self.tx(
+            mux,
+            encode::with_suffix(
+                encode::pre_check(account, U256::ZERO, msg_data),
+                mux,
+                account,
+            ),
+        )
+    }
+
+    pub fn view<C: SolCall>(&mut self, call: C) -> C::Return {
+        let out = self.vm.call(HOOK, &Call::new(ALICE, call.abi_encode()));
+        assert!(out.is_success(), "view reverted: {:?}", out);
+        C::abi_decode_returns(&out.output, true).expect("view output decodes")
+    }
+
+    pub fn configs(&mut self, account: Address, token: Address) -> (U256, U256, u64, u64) {
+        let r = self.view(I::configsCall { account, token });
+        (r.limit, r.spent, r.windowDuration.to(), r.windowStart.to())
+    }
+
+    pub fn remaining(&mut self, account: Address, token: Address) -> U256 {
+        self.view(I::getRemainingAllowanceCall { account, token })
+            ._0
+    }
+}
+
+pub fn transfer(amount: u64) -> Vec<u8> {
+    IERC20::transferCall {
+        to: RECIPIENT,
+        amount: u(amount),
+    }
+    .abi_encode()
+}
+
+pub fn exec_single(target: Address, value: u64, call_data: &[u8]) -> Vec<u8> {
+    encode::execute(
+        encode::mode(CallType::Single, 0),
+        encode::single(target, u(value), call_data),
+    )
+}
+
+pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
+    let items: Vec<_> = items
+        .iter()
+        .map(|(t, v, d)| (*t, u(*v), d.clone()))
+        .collect();
+    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
+}

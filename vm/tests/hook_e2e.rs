@@ -1,0 +1,316 @@
+//! The deployable program, run through its ABI on the local Stylus VM: what
+//! motsu cannot reach (routing, raw calldata, the suffix, time, raw logs).
+
+mod common;
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
+use common::*;
+use spending_limit_hook::abi::{self, ISpendingLimitHook as I};
+use spending_limit_hook::encode;
+use stylus_local_vm::{Call, Status};
+
+#[test]
+fn install_then_spend_within_the_limit() {
+    let mut chain = Chain::new();
+    assert!(chain
+        .install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)])
+        .is_success());
+    let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(400)));
+    assert!(out.is_success(), "{out:?}");
+    // preCheck returns ABI-encoded empty bytes.
+    assert_eq!(out.output, encode_empty_bytes());
+    assert_eq!(chain.configs(ALICE, TOKEN), (u(1_000), u(400), 3_600, T0));
+    assert_eq!(chain.remaining(ALICE, TOKEN), u(600));
+}
+
+fn encode_empty_bytes() -> Vec<u8> {
+    let mut out = vec![0u8; 64];
+    out[31] = 0x20;
+    out
+}
+
+#[test]
+fn over_limit_reverts_with_the_exact_error_bytes() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(900)));
+    let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(101)));
+    assert_eq!(out.status, Status::Revert);
+    let expected = abi::SpendingLimitExceeded {
+        token: TOKEN,
+        attempted: u(101),
+        remaining: u(100),
+    }
+    .abi_encode();
+    assert_eq!(out.output, expected);
+    assert!(out.logs.is_empty(), "a reverted call leaves no logs");
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(900), "and no state change");
+}
+
+#[test]
+fn dispatch_by_selector_and_unknown_selectors() {
+    let mut chain = Chain::new();
+    assert_eq!(chain.view(I::nameCall {})._0, "SpendingLimitHook");
+    assert_eq!(
+        chain.view(I::versionCall {})._0,
+        spending_limit_hook::VERSION
+    );
+    assert!(chain.view(I::isModuleTypeCall { typeId: u(4) })._0);
+    assert!(!chain.view(I::isModuleTypeCall { typeId: u(2) })._0);
+    for data in [vec![0xde, 0xad, 0xbe, 0xef], vec![], vec![0x06]] {
+        let out = chain.tx(ALICE, data);
+        assert_eq!((out.status, out.output), (Status::Revert, vec![]));
+    }
+}
+
+#[test]
+fn entry_points_are_not_payable() {
+    let mut chain = Chain::new();
+    for data in [
+        I::nameCall {}.abi_encode(),
+        encode::pre_check(ALICE, U256::ZERO, &exec_single(TOKEN, 0, &transfer(1))),
+    ] {
+        chain.vm.begin_transaction();
+        let mut call = Call::new(ALICE, data);
+        call.value = u(1);
+        let out = chain.vm.call(HOOK, &call);
+        assert_eq!((out.status, out.output), (Status::Revert, vec![]));
+    }
+}
+
+#[test]
+fn trailing_bytes_after_arguments_are_ignored_as_in_solidity() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    let mut data = I::setSpendingLimitCall {
+        token: TOKEN,
+        limit: u(5),
+        windowDuration: alloy_primitives::aliases::U48::from(60),
+    }
+    .abi_encode();
+    data.extend_from_slice(&[0xaa; 40]);
+    assert!(chain.tx(ALICE, data).is_success());
+    assert_eq!(chain.configs(ALICE, TOKEN).0, u(5));
+}
+
+#[test]
+fn two_accounts_behind_one_multiplexer_stay_independent() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
+    chain.install(BOB, MUX, &[(TOKEN, 500, 3_600)]);
+    assert!(chain
+        .pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(700)))
+        .is_success());
+    assert!(chain
+        .pre_check_via(MUX, BOB, &exec_single(TOKEN, 0, &transfer(500)))
+        .is_success());
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(700));
+    assert_eq!(chain.configs(BOB, TOKEN).1, u(500));
+    let out = chain.pre_check_via(MUX, BOB, &exec_single(TOKEN, 0, &transfer(1)));
+    assert_eq!(
+        out.output,
+        abi::SpendingLimitExceeded {
+            token: TOKEN,
+            attempted: u(1),
+            remaining: u(0)
+        }
+        .abi_encode()
+    );
+    assert!(chain
+        .pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(300)))
+        .is_success());
+}
+
+#[test]
+fn a_spoofed_suffix_is_ignored() {
+    let mut chain = Chain::new();
+    let attacker = Address::repeat_byte(0xee);
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
+    // The attacker calls directly with Alice behind the real multiplexer's address.
+    let data = encode::with_suffix(
+        encode::pre_check(
+            attacker,
+            U256::ZERO,
+            &exec_single(TOKEN, 0, &transfer(1_000)),
+        ),
+        MUX,
+        ALICE,
+    );
+    let out = chain.tx(attacker, data);
+    assert_eq!(
+        out.output,
+        abi::NotInitialized {
+            smartAccount: attacker
+        }
+        .abi_encode()
+    );
+    assert_eq!(chain.configs(ALICE, TOKEN).1, U256::ZERO);
+}
+
+#[test]
+fn post_check_receives_what_pre_check_returned() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
+    let pre = chain.pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(1)));
+    let hook_data = <alloy_sol_types::sol_data::Bytes as alloy_sol_types::SolType>::abi_decode(
+        &pre.output,
+        true,
+    )
+    .unwrap();
+    let post = chain.tx(
+        MUX,
+        encode::with_suffix(encode::post_check(&hook_data), MUX, ALICE),
+    );
+    assert!(post.is_success(), "{post:?}");
+    let post = chain.tx(ALICE, encode::post_check(&hook_data));
+    assert!(post.is_success());
+}
+
+#[test]
+fn window_expiry_by_moving_the_block_time() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    assert!(chain
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1_000)))
+        .is_success());
+    chain.vm.set_timestamp(T0 + 3_599);
+    assert_eq!(
+        chain
+            .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
+            .status,
+        Status::Revert
+    );
+    assert_eq!(chain.remaining(ALICE, TOKEN), U256::ZERO);
+    chain.vm.set_timestamp(T0 + 3_600);
+    assert_eq!(chain.remaining(ALICE, TOKEN), u(1_000));
+    let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(250)));
+    assert!(out.is_success());
+    assert_eq!(
+        chain.configs(ALICE, TOKEN),
+        (u(1_000), u(250), 3_600, T0 + 3_600)
+    );
+    // The reset and the spend, as raw logs.
+    assert_eq!(out.logs.len(), 2);
+    let reset = &out.logs[0];
+    assert_eq!(reset.address, HOOK);
+    assert_eq!(
+        reset.topics,
+        vec![
+            abi::SpendingWindowReset::SIGNATURE_HASH,
+            ALICE.into_word(),
+            TOKEN.into_word()
+        ]
+    );
+    assert_eq!(
+        reset.data,
+        U256::from(T0 + 3_600).to_be_bytes::<32>().to_vec()
+    );
+    let spend = &out.logs[1];
+    assert_eq!(
+        spend.topics,
+        vec![
+            abi::SpendingRecorded::SIGNATURE_HASH,
+            ALICE.into_word(),
+            TOKEN.into_word()
+        ]
+    );
+    let mut data = u(250).to_be_bytes::<32>().to_vec();
+    data.extend_from_slice(&u(250).to_be_bytes::<32>());
+    assert_eq!(spend.data, data);
+}
+
+#[test]
+fn install_events_as_raw_logs() {
+    let mut chain = Chain::new();
+    let out = chain.install(ALICE, MUX, &[(NATIVE, 10, 60), (TOKEN, 20, 120)]);
+    let topics: Vec<Vec<B256>> = out.logs.iter().map(|l| l.topics.clone()).collect();
+    assert_eq!(
+        topics,
+        vec![
+            vec![
+                abi::SpendingLimitSet::SIGNATURE_HASH,
+                ALICE.into_word(),
+                NATIVE.into_word()
+            ],
+            vec![
+                abi::SpendingLimitSet::SIGNATURE_HASH,
+                ALICE.into_word(),
+                TOKEN.into_word()
+            ],
+        ]
+    );
+    assert_eq!(
+        chain.view(I::trustedForwarderCall { account: ALICE })._0,
+        MUX
+    );
+    assert!(chain.view(I::isInitializedCall { account: ALICE })._0);
+}
+
+#[test]
+fn refusals_through_the_abi() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    let self_call = exec_single(HOOK, 0, &[1, 2, 3, 4]);
+    assert_eq!(
+        chain.pre_check(ALICE, &self_call).output,
+        abi::SelfCallBlocked {}.abi_encode()
+    );
+    let unknown = transfer(1);
+    assert_eq!(
+        chain.pre_check(ALICE, &unknown).output,
+        abi::UnknownFunctionBlocked {}.abi_encode()
+    );
+    let mut bad = exec_single(TOKEN, 0, &transfer(1));
+    bad[4 + 63] = 0x60;
+    assert_eq!(
+        chain.pre_check(ALICE, &bad).output,
+        abi::DecodingError {}.abi_encode()
+    );
+    let out = chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 60)]);
+    assert_eq!(
+        out.output,
+        abi::ModuleAlreadyInitialized {
+            smartAccount: ALICE
+        }
+        .abi_encode()
+    );
+}
+
+#[test]
+fn uninstall_clears_every_slot() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, MUX, &[(NATIVE, 10, 60), (TOKEN, u64::MAX, 120)]);
+    chain.pre_check(ALICE, &exec_batch(&[(TOKEN, 5, transfer(7))]));
+    assert!(!chain.vm.storage_of(HOOK).is_empty());
+    assert!(chain
+        .tx(
+            ALICE,
+            I::onUninstallCall {
+                data: vec![].into()
+            }
+            .abi_encode()
+        )
+        .is_success());
+    assert_eq!(
+        chain.vm.storage_of(HOOK),
+        vec![],
+        "uninstall leaves nothing behind"
+    );
+}
+
+#[test]
+fn out_of_gas_is_reported_and_changes_nothing() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    chain.vm.begin_transaction();
+    let mut call = Call::new(
+        ALICE,
+        encode::pre_check(ALICE, U256::ZERO, &exec_single(TOKEN, 0, &transfer(1))),
+    );
+    call.gas_limit = 5_000;
+    let out = chain.vm.call(HOOK, &call);
+    assert_eq!(out.status, Status::OutOfGas);
+    assert_eq!(out.gas.total, 5_000);
+    assert_eq!(chain.configs(ALICE, TOKEN).1, U256::ZERO);
+}

@@ -127,3 +127,4 @@ pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
         .collect();
     encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
 }
+pub mod scenarios;

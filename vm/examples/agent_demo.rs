@@ -58,18 +58,36 @@ fn main() {
     println!("Local Stylus VM: spending-limit hook at {HOOK}, agent account {AGENT_ACCOUNT}\n");
 
     let limits = vec![
-        TokenLimitInit { token: USDC, limit: U256::from(usdc(100)), windowDuration: U48::from(DAY) },
-        TokenLimitInit { token: Address::ZERO, limit: U256::from(10u64.pow(17)), windowDuration: U48::from(DAY) },
+        TokenLimitInit {
+            token: USDC,
+            limit: U256::from(usdc(100)),
+            windowDuration: U48::from(DAY),
+        },
+        TokenLimitInit {
+            token: Address::ZERO,
+            limit: U256::from(10u64.pow(17)),
+            windowDuration: U48::from(DAY),
+        },
     ];
-    let install = I::onInstallCall { data: (MUX, limits).abi_encode_params().into() }.abi_encode();
+    let install = I::onInstallCall {
+        data: (MUX, limits).abi_encode_params().into(),
+    }
+    .abi_encode();
     let out = chain.tx(AGENT_ACCOUNT, install);
-    show("owner installs: 100 USDC/day, 0.1 ETH/day, via multiplexer", &out);
+    show(
+        "owner installs: 100 USDC/day, 0.1 ETH/day, via multiplexer",
+        &out,
+    );
 
     pay(&mut chain, "an API provider", 30);
     pay(&mut chain, "a data vendor", 50);
     println!("{:<58} {} USDC", "  left today", remaining(&mut chain));
     let refused = pay(&mut chain, "a suspicious address", 40);
-    assert_eq!(refused.status, Status::Revert, "the over-budget payment must be refused");
+    assert_eq!(
+        refused.status,
+        Status::Revert,
+        "the over-budget payment must be refused"
+    );
     pay(&mut chain, "the data vendor again", 20);
     println!("{:<58} {} USDC", "  left today", remaining(&mut chain));
 

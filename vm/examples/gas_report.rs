@@ -10,7 +10,9 @@ mod common;
 use common::scenarios;
 
 fn main() {
-    let out_path = std::env::args().nth(1).unwrap_or_else(|| "target/gas-report.json".into());
+    let out_path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/gas-report.json".into());
     println!(
         "{:<48} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>9} {:>6}",
         "scenario", "cached", "uncached", "storage", "logs", "entry", "other", "reference", "ratio"
@@ -21,8 +23,14 @@ fn main() {
         let uncached = scenario.run(false);
         let gas = cached.gas;
         let other = gas.total - gas.storage - gas.logs - gas.entry;
-        let reference = scenario.reference.map(|r| r.to_string()).unwrap_or_else(|| "-".into());
-        let ratio = scenario.reference.map(|r| format!("{:.2}", gas.total as f64 / r as f64)).unwrap_or_else(|| "-".into());
+        let reference = scenario
+            .reference
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "-".into());
+        let ratio = scenario
+            .reference
+            .map(|r| format!("{:.2}", gas.total as f64 / r as f64))
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<48} {:>8} {:>9} {:>8} {:>6} {:>7} {:>7} {:>9} {:>6}{}",
             scenario.label(),
@@ -34,7 +42,11 @@ fn main() {
             other,
             reference,
             ratio,
-            if cached.is_success() { String::new() } else { format!("  ({:?})", cached.status) },
+            if cached.is_success() {
+                String::new()
+            } else {
+                format!("  ({:?})", cached.status)
+            },
         );
         rows.push(format!(
             "  {{\"scenario\": \"{}\", \"cached\": {}, \"uncached\": {}, \"storage\": {}, \"logs\": {}, \"entry\": {}, \"host\": {}, \"compute\": {}, \"reference\": {}, \"status\": \"{:?}\"}}",

@@ -118,13 +118,16 @@ impl Call {
     }
 }
 
+#[derive(Clone)]
 struct Program {
     module: Module,
     info: ModuleInfo,
     entry: EntryCost,
 }
 
-/// A single-node Stylus chain in memory.
+/// A single-node Stylus chain in memory. Cloning it forks the chain: the
+/// clone shares compiled programs and starts from the same state.
+#[derive(Clone)]
 pub struct LocalVm {
     engine: Engine,
     linker: Linker<Context>,

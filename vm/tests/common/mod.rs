@@ -41,12 +41,19 @@ pub struct Chain {
 }
 
 impl Chain {
+    /// A chain with the hook deployed at [`HOOK`], at time [`T0`]. Deploying
+    /// (checks, compression, metering, compilation) happens once per process;
+    /// every chain is a fork of that one.
     pub fn new() -> Self {
-        let mut vm = LocalVm::new();
-        vm.deploy_at(HOOK, &artifact())
-            .expect("the artifact deploys");
-        vm.set_timestamp(T0);
-        Self { vm }
+        static DEPLOYED: std::sync::OnceLock<LocalVm> = std::sync::OnceLock::new();
+        let vm = DEPLOYED.get_or_init(|| {
+            let mut vm = LocalVm::new();
+            vm.deploy_at(HOOK, &artifact())
+                .expect("the artifact deploys");
+            vm.set_timestamp(T0);
+            vm
+        });
+        Self { vm: vm.clone() }
     }
 
     /// A call in a new transaction (cold storage).

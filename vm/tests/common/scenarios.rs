@@ -38,7 +38,16 @@ enum Measured {
 const LIMIT: u64 = 1_000_000_000;
 
 fn installed(chain: &mut Chain) {
-    chain.install(ALICE, MUX, &[(NATIVE, LIMIT, 86_400), (TOKEN, LIMIT, 3_600), (OTHER_TOKEN, LIMIT, 3_600), (THIRD_TOKEN, LIMIT, 3_600)]);
+    chain.install(
+        ALICE,
+        MUX,
+        &[
+            (NATIVE, LIMIT, 86_400),
+            (TOKEN, LIMIT, 3_600),
+            (OTHER_TOKEN, LIMIT, 3_600),
+            (THIRD_TOKEN, LIMIT, 3_600),
+        ],
+    );
 }
 
 fn spent_once(chain: &mut Chain) {
@@ -87,15 +96,28 @@ fn install_one_data() -> Vec<u8> {
 }
 
 fn install_three_data() -> Vec<u8> {
-    install_call(&[(NATIVE, LIMIT, 86_400), (TOKEN, LIMIT, 3_600), (OTHER_TOKEN, LIMIT, 3_600)])
+    install_call(&[
+        (NATIVE, LIMIT, 86_400),
+        (TOKEN, LIMIT, 3_600),
+        (OTHER_TOKEN, LIMIT, 3_600),
+    ])
 }
 
 fn set_limit_data() -> Vec<u8> {
-    I::setSpendingLimitCall { token: TOKEN, limit: u(2 * LIMIT), windowDuration: U48::from(7_200) }.abi_encode()
+    I::setSpendingLimitCall {
+        token: TOKEN,
+        limit: u(2 * LIMIT),
+        windowDuration: U48::from(7_200),
+    }
+    .abi_encode()
 }
 
 fn remaining_data() -> Vec<u8> {
-    I::getRemainingAllowanceCall { account: ALICE, token: TOKEN }.abi_encode()
+    I::getRemainingAllowanceCall {
+        account: ALICE,
+        token: TOKEN,
+    }
+    .abi_encode()
 }
 
 fn nothing(_: &mut Chain) {}
@@ -108,8 +130,22 @@ fn both(
     same_tx: bool,
 ) -> [Scenario; 2] {
     [
-        Scenario { name, route: Route::Multiplexer, reference: reference[0], setup, call: Measured::PreCheck(msg), same_tx },
-        Scenario { name, route: Route::Direct, reference: reference[1], setup, call: Measured::PreCheck(msg), same_tx },
+        Scenario {
+            name,
+            route: Route::Multiplexer,
+            reference: reference[0],
+            setup,
+            call: Measured::PreCheck(msg),
+            same_tx,
+        },
+        Scenario {
+            name,
+            route: Route::Direct,
+            reference: reference[1],
+            setup,
+            call: Measured::PreCheck(msg),
+            same_tx,
+        },
     ]
 }
 
@@ -117,19 +153,95 @@ fn both(
 /// reference's, measured as the gas issue states them.
 pub fn all() -> Vec<Scenario> {
     let mut all = vec![
-        Scenario { name: "install, 1 token", route: Route::Direct, reference: None, setup: nothing, call: Measured::Raw(install_one_data), same_tx: false },
-        Scenario { name: "install, 3 tokens", route: Route::Direct, reference: None, setup: nothing, call: Measured::Raw(install_three_data), same_tx: false },
+        Scenario {
+            name: "install, 1 token",
+            route: Route::Direct,
+            reference: None,
+            setup: nothing,
+            call: Measured::Raw(install_one_data),
+            same_tx: false,
+        },
+        Scenario {
+            name: "install, 3 tokens",
+            route: Route::Direct,
+            reference: None,
+            setup: nothing,
+            call: Measured::Raw(install_three_data),
+            same_tx: false,
+        },
     ];
-    all.extend(both("first spend after install", [Some(35_447), None], installed, one_transfer, false));
-    all.extend(both("later spend, new transaction", [Some(18_347), Some(16_128)], spent_once, one_transfer, false));
-    all.extend(both("second spend, same transaction", [None, None], spent_once, one_transfer, true));
-    all.extend(both("native value", [Some(35_232), None], installed, native_value, false));
-    all.extend(both("batch of 10, one token", [Some(76_633), None], installed, batch_one_token, false));
-    all.extend(both("batch of 10, three tokens", [Some(128_433), None], installed, batch_three_tokens, false));
-    all.extend(both("first spend of a new window", [Some(23_535), None], window_over, one_transfer, false));
-    all.extend(both("over-limit revert", [None, Some(10_756)], spent_to_the_limit, over_limit, false));
-    all.push(Scenario { name: "setSpendingLimit, existing token", route: Route::Direct, reference: Some(17_102), setup: installed, call: Measured::Raw(set_limit_data), same_tx: false });
-    all.push(Scenario { name: "getRemainingAllowance", route: Route::Direct, reference: Some(7_228), setup: spent_once, call: Measured::Raw(remaining_data), same_tx: false });
+    all.extend(both(
+        "first spend after install",
+        [Some(35_447), None],
+        installed,
+        one_transfer,
+        false,
+    ));
+    all.extend(both(
+        "later spend, new transaction",
+        [Some(18_347), Some(16_128)],
+        spent_once,
+        one_transfer,
+        false,
+    ));
+    all.extend(both(
+        "second spend, same transaction",
+        [None, None],
+        spent_once,
+        one_transfer,
+        true,
+    ));
+    all.extend(both(
+        "native value",
+        [Some(35_232), None],
+        installed,
+        native_value,
+        false,
+    ));
+    all.extend(both(
+        "batch of 10, one token",
+        [Some(76_633), None],
+        installed,
+        batch_one_token,
+        false,
+    ));
+    all.extend(both(
+        "batch of 10, three tokens",
+        [Some(128_433), None],
+        installed,
+        batch_three_tokens,
+        false,
+    ));
+    all.extend(both(
+        "first spend of a new window",
+        [Some(23_535), None],
+        window_over,
+        one_transfer,
+        false,
+    ));
+    all.extend(both(
+        "over-limit revert",
+        [None, Some(10_756)],
+        spent_to_the_limit,
+        over_limit,
+        false,
+    ));
+    all.push(Scenario {
+        name: "setSpendingLimit, existing token",
+        route: Route::Direct,
+        reference: Some(17_102),
+        setup: installed,
+        call: Measured::Raw(set_limit_data),
+        same_tx: false,
+    });
+    all.push(Scenario {
+        name: "getRemainingAllowance",
+        route: Route::Direct,
+        reference: Some(7_228),
+        setup: spent_once,
+        call: Measured::Raw(remaining_data),
+        same_tx: false,
+    });
     all
 }
 
@@ -137,13 +249,18 @@ fn install_call(limits: &[(Address, u64, u64)]) -> Vec<u8> {
     use alloy_sol_types::SolValue;
     let limits: Vec<_> = limits
         .iter()
-        .map(|(token, limit, window)| spending_limit_hook::abi::TokenLimitInit {
-            token: *token,
-            limit: u(*limit),
-            windowDuration: U48::from(*window),
-        })
+        .map(
+            |(token, limit, window)| spending_limit_hook::abi::TokenLimitInit {
+                token: *token,
+                limit: u(*limit),
+                windowDuration: U48::from(*window),
+            },
+        )
         .collect();
-    I::onInstallCall { data: (MUX, limits).abi_encode_params().into() }.abi_encode()
+    I::onInstallCall {
+        data: (MUX, limits).abi_encode_params().into(),
+    }
+    .abi_encode()
 }
 
 impl Scenario {
@@ -163,13 +280,18 @@ impl Scenario {
             chain.vm.begin_transaction();
         }
         let (from, data) = match (&self.call, self.route) {
-            (Measured::PreCheck(msg), Route::Direct) => {
-                (ALICE, spending_limit_hook::encode::pre_check(ALICE, alloy_primitives::U256::ZERO, &msg()))
-            }
+            (Measured::PreCheck(msg), Route::Direct) => (
+                ALICE,
+                spending_limit_hook::encode::pre_check(ALICE, alloy_primitives::U256::ZERO, &msg()),
+            ),
             (Measured::PreCheck(msg), Route::Multiplexer) => (
                 MUX,
                 spending_limit_hook::encode::with_suffix(
-                    spending_limit_hook::encode::pre_check(ALICE, alloy_primitives::U256::ZERO, &msg()),
+                    spending_limit_hook::encode::pre_check(
+                        ALICE,
+                        alloy_primitives::U256::ZERO,
+                        &msg(),
+                    ),
                     MUX,
                     ALICE,
                 ),

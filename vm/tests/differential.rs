@@ -1,0 +1,244 @@
+//! The same call sequences through motsu (the Rust contract run natively,
+//! through the same router) and through the local VM (the deployable WASM):
+//! every call must end the same way with the same bytes, and the state they
+//! leave must read the same.
+
+mod common;
+
+use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use common::*;
+use motsu::prelude::*;
+use proptest::prelude::*;
+use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit};
+use spending_limit_hook::dispatch::dispatch;
+use spending_limit_hook::encode::{self, CallType};
+use spending_limit_hook::SpendingLimitHook;
+use stylus_local_vm::{Call, Status};
+
+/// motsu's fixed block time: the VM runs at the same instant.
+const MOTSU_NOW: u64 = 1_735_689_600;
+const ACCOUNTS: [Address; 2] = [ALICE, BOB];
+const TOKENS: [Address; 3] = [NATIVE, TOKEN, OTHER_TOKEN];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Install {
+        account: usize,
+        via_mux: bool,
+        limits: Vec<(usize, u64, u64)>,
+    },
+    Spend {
+        account: usize,
+        via_mux: bool,
+        items: Vec<(usize, u64, u64)>,
+        batch: bool,
+    },
+    SetLimit {
+        account: usize,
+        token: usize,
+        limit: u64,
+        window: u64,
+    },
+    Remove {
+        account: usize,
+        token: usize,
+    },
+    Uninstall {
+        account: usize,
+    },
+    Junk {
+        account: usize,
+        bytes: Vec<u8>,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let limits = prop::collection::vec(
+        (
+            0..3usize,
+            0..2_000u64,
+            prop_oneof![Just(59u64), Just(60), Just(3_600)],
+        ),
+        0..4,
+    );
+    let items = prop::collection::vec((0..3usize, 0..3u64, 0..1_500u64), 0..4);
+    prop_oneof![
+        (0..2usize, any::<bool>(), limits).prop_map(|(account, via_mux, limits)| Op::Install {
+            account,
+            via_mux,
+            limits
+        }),
+        (0..2usize, any::<bool>(), items, any::<bool>()).prop_map(
+            |(account, via_mux, items, batch)| Op::Spend {
+                account,
+                via_mux,
+                items,
+                batch
+            }
+        ),
+        (
+            0..2usize,
+            0..3usize,
+            0..2_000u64,
+            prop_oneof![Just(30u64), Just(60), Just(7_200)]
+        )
+            .prop_map(|(account, token, limit, window)| Op::SetLimit {
+                account,
+                token,
+                limit,
+                window
+            }),
+        (0..2usize, 0..3usize).prop_map(|(account, token)| Op::Remove { account, token }),
+        (0..2usize).prop_map(|account| Op::Uninstall { account }),
+        (0..2usize, prop::collection::vec(any::<u8>(), 0..200))
+            .prop_map(|(account, bytes)| Op::Junk { account, bytes }),
+    ]
+}
+
+/// The (caller, calldata) of one operation.
+fn calldata(op: &Op) -> (Address, Vec<u8>) {
+    match op {
+        Op::Install {
+            account,
+            via_mux,
+            limits,
+        } => {
+            let limits: Vec<TokenLimitInit> = limits
+                .iter()
+                .map(|(t, l, w)| TokenLimitInit {
+                    token: TOKENS[*t],
+                    limit: u(*l),
+                    windowDuration: U48::from(*w),
+                })
+                .collect();
+            let forwarder = if *via_mux { MUX } else { Address::ZERO };
+            let data = (forwarder, limits).abi_encode_params();
+            (
+                ACCOUNTS[*account],
+                I::onInstallCall { data: data.into() }.abi_encode(),
+            )
+        }
+        Op::Spend {
+            account,
+            via_mux,
+            items,
+            batch,
+        } => {
+            let items: Vec<(Address, U256, Vec<u8>)> = items
+                .iter()
+                .map(|(t, value, amount)| {
+                    let token = TOKENS[*t];
+                    let data = if token == NATIVE {
+                        vec![]
+                    } else {
+                        transfer(*amount)
+                    };
+                    (
+                        if token == NATIVE { RECIPIENT } else { token },
+                        u(*value),
+                        data,
+                    )
+                })
+                .collect();
+            let msg = match (batch, items.first()) {
+                (false, Some((target, value, data))) => encode::execute(
+                    encode::mode(CallType::Single, 0),
+                    encode::single(*target, *value, data),
+                ),
+                _ => encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items)),
+            };
+            let account = ACCOUNTS[*account];
+            let data = encode::pre_check(account, U256::ZERO, &msg);
+            if *via_mux {
+                (MUX, encode::with_suffix(data, MUX, account))
+            } else {
+                (account, data)
+            }
+        }
+        Op::SetLimit {
+            account,
+            token,
+            limit,
+            window,
+        } => (
+            ACCOUNTS[*account],
+            I::setSpendingLimitCall {
+                token: TOKENS[*token],
+                limit: u(*limit),
+                windowDuration: U48::from(*window),
+            }
+            .abi_encode(),
+        ),
+        Op::Remove { account, token } => (
+            ACCOUNTS[*account],
+            I::removeSpendingLimitCall {
+                token: TOKENS[*token],
+            }
+            .abi_encode(),
+        ),
+        Op::Uninstall { account } => (
+            ACCOUNTS[*account],
+            I::onUninstallCall {
+                data: vec![].into(),
+            }
+            .abi_encode(),
+        ),
+        Op::Junk { account, bytes } => {
+            let mut data = I::preCheckCall::SELECTOR.to_vec();
+            data.extend_from_slice(bytes);
+            (ACCOUNTS[*account], data)
+        }
+    }
+}
+
+fn views() -> Vec<Vec<u8>> {
+    let mut calls = Vec::new();
+    for account in ACCOUNTS {
+        calls.push(I::isInitializedCall { account }.abi_encode());
+        calls.push(I::trustedForwarderCall { account }.abi_encode());
+        for token in TOKENS {
+            calls.push(I::configsCall { account, token }.abi_encode());
+            calls.push(I::getRemainingAllowanceCall { account, token }.abi_encode());
+        }
+    }
+    calls
+}
+
+fn run_both(ops: &[Op]) -> Result<(), TestCaseError> {
+    let hook = Contract::<SpendingLimitHook>::new();
+    let mut chain = Chain::new();
+    chain.vm.set_timestamp(MOTSU_NOW);
+    for op in ops {
+        let (from, data) = calldata(op);
+        let native = dispatch(&mut hook.sender(from), &data).motsu_res();
+        let wasm = chain.tx(from, data);
+        let wasm = match wasm.status {
+            Status::Success => Ok(wasm.output),
+            Status::Revert => Err(wasm.output),
+            other => {
+                return Err(TestCaseError::fail(format!(
+                    "{op:?}: the VM ended {other:?}"
+                )))
+            }
+        };
+        prop_assert_eq!(&native, &wasm, "{:?}", op);
+    }
+    for view in views() {
+        let native = dispatch(&mut hook.sender(ALICE), &view);
+        let wasm = chain.vm.call(HOOK, &Call::new(ALICE, view.clone()));
+        prop_assert_eq!(native, Ok(wasm.output), "view {:?}", view);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    ))]
+
+    #[test]
+    fn motsu_and_the_local_vm_agree(ops in prop::collection::vec(op(), 1..12)) {
+        run_both(&ops)?;
+    }
+}

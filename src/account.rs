@@ -15,9 +15,10 @@ use crate::ledger::{self, AccountKey, AccountState};
 /// Whether the claim holds is for [`resolve`] to decide against storage.
 pub fn suffix_claim(calldata: &[u8], caller: Address) -> Option<Address> {
     let start = calldata.len().checked_sub(40)?;
-    let suffix = calldata.get(start..)?;
-    let (forwarder, account) = suffix.split_at(20);
-    (Address::from_slice(forwarder) == caller).then(|| Address::from_slice(account))
+    let suffix: &[u8; 40] = calldata.get(start..)?.try_into().ok()?;
+    let (forwarder, account) = suffix.split_first_chunk::<20>()?;
+    let account: &[u8; 20] = account.try_into().ok()?;
+    (Address::from(*forwarder) == caller).then_some(Address::from(*account))
 }
 
 /// The account a raw call (`preCheck`/`postCheck`) acts for, with its state:

@@ -4,7 +4,7 @@
 //! range", "offset wraps around", and "value does not fit" are each decided in
 //! one place and always end in [`Malformed`] instead of a panic.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{aliases::U48, Address, U256};
 
 /// The input is not the ABI encoding the reader expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,17 @@ pub type Read<T> = Result<T, Malformed>;
 
 /// Size of one ABI word.
 pub const WORD: usize = 32;
+
+/// `v` as a `uint256`, without ruint's generic (and panicking) conversion.
+pub const fn uint(v: u64) -> U256 {
+    U256::from_limbs([v, 0, 0, 0])
+}
+
+/// `v` as a `uint48`, saturating.
+pub const fn uint48_of(v: u64) -> U48 {
+    let max = (1u64 << 48) - 1;
+    U48::from_limbs([if v > max { max } else { v }])
+}
 
 /// The 4-byte function selector at the start of `data`, if there is one.
 pub fn selector(data: &[u8]) -> Option<[u8; 4]> {
@@ -38,7 +49,7 @@ pub fn word(data: &[u8], at: usize) -> Read<&[u8; 32]> {
 }
 
 /// The word at `at` as a `uint256`.
-pub fn uint(data: &[u8], at: usize) -> Read<U256> {
+pub fn uint_at(data: &[u8], at: usize) -> Read<U256> {
     Ok(U256::from_be_bytes(*word(data, at)?))
 }
 
@@ -46,26 +57,27 @@ pub fn uint(data: &[u8], at: usize) -> Read<U256> {
 /// Solidity's ABI decoder refuses them.
 pub fn address(data: &[u8], at: usize) -> Read<Address> {
     let w = word(data, at)?;
-    let (pad, addr) = w.split_at(12);
+    let (pad, addr) = w.split_first_chunk::<12>().ok_or(Malformed)?;
     if pad.iter().any(|b| *b != 0) {
         return Err(Malformed);
     }
-    Ok(Address::from_slice(addr))
+    let addr: &[u8; 20] = addr.try_into().map_err(|_| Malformed)?;
+    Ok(Address::from(*addr))
 }
 
 /// The word at `at` as a `uint48`; larger values are refused.
 pub fn uint48(data: &[u8], at: usize) -> Read<u64> {
-    let v = uint(data, at)?;
+    let v = uint_at(data, at)?;
     if v.bit_len() > 48 {
         return Err(Malformed);
     }
-    Ok(v.to::<u64>())
+    Ok(v.wrapping_to::<u64>())
 }
 
 /// The word at `at` as an offset or length. Any value that cannot index into
 /// `data` is refused here, so later arithmetic on it cannot overflow.
 pub fn offset(data: &[u8], at: usize) -> Read<usize> {
-    let v = uint(data, at)?;
+    let v = uint_at(data, at)?;
     let n: usize = v.try_into().map_err(|_| Malformed)?;
     if n > data.len() {
         return Err(Malformed);

@@ -29,7 +29,7 @@ pub struct PreCheckArgs<'a> {
 /// sits.
 pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
     let msg_sender = calldata::address(args, 0)?;
-    let msg_value = calldata::uint(args, WORD)?;
+    let msg_value = calldata::uint_at(args, WORD)?;
     let (msg_data, _) = calldata::bytes_at(args, 2 * WORD, 3 * WORD)?;
     Ok(PreCheckArgs {
         msg_sender,

@@ -14,7 +14,7 @@ use stylus_sdk::{abi::Bytes, prelude::*};
 use crate::env::HostEnv;
 use crate::error::HookError;
 use crate::ledger::{AccountKey, OnExisting};
-use crate::{abi, account, calldata, check, install, ledger, window};
+use crate::{abi, account, calldata, check, host, install, ledger, window};
 
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
@@ -51,21 +51,21 @@ fn user_main(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
 }
 
 impl SpendingLimitHook {
-    fn env(&self) -> HostEnv<'_> {
-        HostEnv::new(self.vm())
+    fn env(&self) -> HostEnv {
+        HostEnv
     }
 
     fn now(&self) -> u64 {
-        window::clamp_time(self.vm().block_timestamp())
+        window::clamp_time(host::block_timestamp())
     }
 
     /// `preCheck` on the raw calldata, so that the multiplexer's suffix is seen.
     pub fn pre_check_raw(&mut self, calldata: &[u8]) -> Result<Vec<u8>, HookError> {
         let args = calldata::tail(calldata, 4)?;
         let args = check::decode_args(args)?;
-        let hook = self.vm().contract_address();
+        let hook = host::contract_address();
         let now = self.now();
-        let caller = self.vm().msg_sender();
+        let caller = host::msg_sender();
         let mut env = self.env();
         let (key, state) = account::resolve(&mut env, calldata, caller);
         check::pre_check(&mut env, hook, &key, &state, args.msg_data, now)?;
@@ -96,7 +96,7 @@ impl SpendingLimitHook {
     /// Installs the hook for `msg.sender` with its first limits and, optionally,
     /// the multiplexer it will be called through.
     pub fn on_install(&mut self, data: Bytes) -> Result<(), HookError> {
-        let account = self.vm().msg_sender();
+        let account = host::msg_sender();
         let key = AccountKey::new(account);
         let mut env = self.env();
         let mut state = ledger::account(&mut env, &key);
@@ -113,7 +113,7 @@ impl SpendingLimitHook {
         }
         if install.limits.len() > ledger::MAX_TRACKED_TOKENS {
             return Err(HookError::TooManyTokens(abi::TooManyTokens {
-                max: U256::from(ledger::MAX_TRACKED_TOKENS),
+                max: calldata::uint(ledger::MAX_TRACKED_TOKENS as u64),
             }));
         }
         if let Some(forwarder) = install.forwarder {
@@ -131,14 +131,14 @@ impl SpendingLimitHook {
     /// Forgets every limit of `msg.sender`, its forwarder and its installation.
     /// Never reverts, so an account can always remove the hook.
     pub fn on_uninstall(&mut self, _data: Bytes) -> Result<(), HookError> {
-        let key = AccountKey::new(self.vm().msg_sender());
+        let key = AccountKey::new(host::msg_sender());
         ledger::clear_account(&mut self.env(), &key);
         Ok(())
     }
 
     /// True only for the hook module type (4).
     pub fn is_module_type(type_id: U256) -> bool {
-        type_id == U256::from(MODULE_TYPE_HOOK)
+        type_id == calldata::uint(MODULE_TYPE_HOOK)
     }
 
     /// Whether `account` has installed the hook.
@@ -154,8 +154,8 @@ impl SpendingLimitHook {
         (
             config.limit,
             config.spent,
-            U48::saturating_from(config.window_duration),
-            U48::saturating_from(config.window_start),
+            calldata::uint48_of(config.window_duration),
+            calldata::uint48_of(config.window_start),
         )
     }
 
@@ -167,13 +167,13 @@ impl SpendingLimitHook {
         limit: U256,
         window_duration: U48,
     ) -> Result<(), HookError> {
-        let (key, mut state) = self.initialized_state(self.vm().msg_sender())?;
+        let (key, mut state) = self.initialized_state(host::msg_sender())?;
         let now = self.now();
         let mut env = self.env();
         let config = install::TokenLimit {
             token,
             limit,
-            window_duration: window_duration.to(),
+            window_duration: window_duration.wrapping_to(),
         };
         ledger::set_limit(&mut env, &key, &mut state, &config, now, OnExisting::Update)?;
         ledger::set_account(&mut env, &key, &state);
@@ -182,7 +182,7 @@ impl SpendingLimitHook {
 
     /// Stops limiting `token` for `msg.sender`; a no-op for an untracked token.
     pub fn remove_spending_limit(&mut self, token: Address) -> Result<(), HookError> {
-        let (key, mut state) = self.initialized_state(self.vm().msg_sender())?;
+        let (key, mut state) = self.initialized_state(host::msg_sender())?;
         let mut env = self.env();
         if ledger::remove_limit(&mut env, &key, &mut state, token) {
             ledger::set_account(&mut env, &key, &state);
@@ -236,7 +236,7 @@ impl SpendingLimitHook {
 
 impl SpendingLimitHook {
     fn write_forwarder(&mut self, forwarder: Address) {
-        let key = AccountKey::new(self.vm().msg_sender());
+        let key = AccountKey::new(host::msg_sender());
         let mut env = self.env();
         let mut state = ledger::account(&mut env, &key);
         state.forwarder = forwarder;

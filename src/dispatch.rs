@@ -10,9 +10,8 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U48, U256};
 use alloy_sol_types::SolCall;
-use stylus_sdk::{abi::Bytes, prelude::*, ArbResult};
+use stylus_sdk::{abi::Bytes, ArbResult};
 
 use crate::abi::ISpendingLimitHook as I;
 use crate::calldata::{self, Malformed, Read, WORD};
@@ -22,7 +21,7 @@ use crate::SpendingLimitHook;
 /// Routes one call. Every function is non-payable, as in the reference:
 /// value with any call reverts with empty data, like Solidity's check.
 pub fn dispatch(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
-    if !hook.vm().msg_value().is_zero() {
+    if !crate::host::msg_value().is_zero() {
         return Err(Vec::new());
     }
     let Some(selector) = calldata::selector(input) else {
@@ -54,9 +53,9 @@ fn route(
             hook.on_uninstall(bytes_arg(args, 0)?)?;
             Vec::new()
         }
-        I::isModuleTypeCall::SELECTOR => {
-            bool_word(SpendingLimitHook::is_module_type(calldata::uint(args, 0)?))
-        }
+        I::isModuleTypeCall::SELECTOR => bool_word(SpendingLimitHook::is_module_type(
+            calldata::uint_at(args, 0)?,
+        )),
         I::isInitializedCall::SELECTOR => {
             bool_word(hook.is_initialized(calldata::address(args, 0)?))
         }
@@ -64,15 +63,20 @@ fn route(
             let (limit, spent, duration, start) =
                 hook.configs(calldata::address(args, 0)?, calldata::address(args, WORD)?);
             let mut out = Vec::with_capacity(4 * WORD);
-            for word in [limit, spent, U256::from(duration), U256::from(start)] {
+            for word in [
+                limit,
+                spent,
+                calldata::uint(duration.as_limbs()[0]),
+                calldata::uint(start.as_limbs()[0]),
+            ] {
                 out.extend_from_slice(&word.to_be_bytes::<32>());
             }
             out
         }
         I::setSpendingLimitCall::SELECTOR => {
             let token = calldata::address(args, 0)?;
-            let limit = calldata::uint(args, WORD)?;
-            let duration = U48::from(calldata::uint48(args, 2 * WORD)?);
+            let limit = calldata::uint_at(args, WORD)?;
+            let duration = calldata::uint48_of(calldata::uint48(args, 2 * WORD)?);
             hook.set_spending_limit(token, limit, duration)?;
             Vec::new()
         }
@@ -125,8 +129,8 @@ fn bool_word(value: bool) -> Vec<u8> {
 /// ABI-encodes a `string` return value.
 fn string_return(value: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(3 * WORD);
-    out.extend_from_slice(&U256::from(WORD).to_be_bytes::<32>());
-    out.extend_from_slice(&U256::from(value.len()).to_be_bytes::<32>());
+    out.extend_from_slice(&calldata::uint(WORD as u64).to_be_bytes::<32>());
+    out.extend_from_slice(&calldata::uint(value.len() as u64).to_be_bytes::<32>());
     out.extend_from_slice(value.as_bytes());
     let padded = calldata::padded(value.len()).unwrap_or(value.len());
     out.resize(padded.saturating_add(2 * WORD), 0);

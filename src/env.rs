@@ -18,38 +18,20 @@ pub trait Env {
 }
 
 /// The Stylus host: storage through the VM's slot cache, logs through `emit_log`.
-pub struct HostEnv<'a> {
-    vm: &'a dyn stylus_sdk::stylus_core::Host,
-}
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HostEnv;
 
-impl<'a> HostEnv<'a> {
-    /// Wraps the contract's VM handle.
-    pub fn new(vm: &'a dyn stylus_sdk::stylus_core::Host) -> Self {
-        Self { vm }
-    }
-}
-
-impl Env for HostEnv<'_> {
+impl Env for HostEnv {
     fn load(&mut self, slot: U256) -> B256 {
-        self.vm.storage_load_bytes32(slot)
+        crate::host::storage_load(slot)
     }
 
-    #[allow(unsafe_code)]
     fn store(&mut self, slot: U256, value: B256) {
-        // SAFETY: the SDK marks this unsafe because a write can go stale under a
-        // storage type that cached the slot. This crate declares no storage types:
-        // every slot is read and written through this Env only.
-        unsafe { self.vm.storage_cache_bytes32(slot, value) }
+        crate::host::storage_store(slot, value)
     }
 
     fn emit(&mut self, topics: &[B256], data: &[u8]) {
-        let mut log =
-            Vec::with_capacity(topics.len().saturating_mul(32).saturating_add(data.len()));
-        for topic in topics {
-            log.extend_from_slice(topic.as_slice());
-        }
-        log.extend_from_slice(data);
-        self.vm.emit_log(&log, topics.len());
+        crate::host::emit_log(topics, data)
     }
 }
 

@@ -2,10 +2,11 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolError;
 
 use crate::abi;
+use crate::calldata;
 use crate::execution::Refusal;
 use crate::window::MIN_WINDOW_DURATION;
 
@@ -57,8 +58,8 @@ impl HookError {
     /// `WindowDurationTooShort(provided, 60)`.
     pub fn window_too_short(provided: u64) -> Self {
         Self::WindowDurationTooShort(abi::WindowDurationTooShort {
-            provided: U48::saturating_from(provided),
-            minimum: U48::from(MIN_WINDOW_DURATION),
+            provided: calldata::uint48_of(provided),
+            minimum: calldata::uint48_of(MIN_WINDOW_DURATION),
         })
     }
 
@@ -90,8 +91,8 @@ impl HookError {
             Self::WindowDurationTooShort(e) => (
                 abi::WindowDurationTooShort::SELECTOR,
                 [
-                    Some(U256::from(e.provided).to_be_bytes()),
-                    Some(U256::from(e.minimum).to_be_bytes()),
+                    Some(calldata::uint(e.provided.as_limbs()[0]).to_be_bytes()),
+                    Some(calldata::uint(e.minimum.as_limbs()[0]).to_be_bytes()),
                     None,
                 ],
             ),
@@ -133,9 +134,7 @@ type Word = [u8; 32];
 
 /// An address as an ABI word.
 pub fn address_word(address: Address) -> Word {
-    let mut word = [0u8; 32];
-    word[12..].copy_from_slice(address.as_slice());
-    word
+    address.into_word().0
 }
 
 #[cfg(not(feature = "export-abi"))]

@@ -101,8 +101,13 @@ fn decode_execute(args: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
 
 /// `abi.encodePacked(address target, uint256 value, bytes callData)`.
 fn decode_single(data: &[u8]) -> Read<Execution<'_>> {
-    let target = Address::from_slice(calldata::slice(data, 0, 20)?);
-    let value = U256::from_be_slice(calldata::slice(data, 20, WORD)?);
+    let target: &[u8; 20] = calldata::slice(data, 0, 20)?
+        .try_into()
+        .map_err(|_| Malformed)?;
+    let value: &[u8; 32] = calldata::slice(data, 20, WORD)?
+        .try_into()
+        .map_err(|_| Malformed)?;
+    let (target, value) = (Address::from(*target), U256::from_be_bytes(*value));
     let call_data = calldata::tail(data, 20 + WORD)?;
     Ok(Execution {
         target,
@@ -129,7 +134,7 @@ fn decode_batch(data: &[u8]) -> Read<Vec<Execution<'_>>> {
         calldata::expect_offset(elements, i.checked_mul(WORD).ok_or(Malformed)?, next)?;
         let element = calldata::tail(elements, next)?;
         let target = calldata::address(element, 0)?;
-        let value = calldata::uint(element, WORD)?;
+        let value = calldata::uint_at(element, WORD)?;
         let (call_data, end) = calldata::bytes_at(element, 2 * WORD, 3 * WORD)?;
         executions.push(Execution {
             target,

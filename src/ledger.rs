@@ -33,6 +33,7 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolEvent;
 
 use crate::abi;
+use crate::calldata;
 use crate::env::Env;
 use crate::error::HookError;
 use crate::install::TokenLimit;
@@ -77,6 +78,13 @@ fn store_word(env: &mut impl Env, slot: U256, word: U256) {
     env.store(slot, B256::from(word));
 }
 
+/// The address in the low 20 bytes of `word` (without alloy's slicing, whose
+/// panic path would carry its source location into the program).
+fn address_of(word: B256) -> Address {
+    let (_, low) = word.0.split_last_chunk::<20>().unwrap_or((&[], &[0u8; 20]));
+    Address::from(*low)
+}
+
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))`.
 fn mapping_slot(key: Address, slot: U256) -> U256 {
     let mut preimage = [0u8; 64];
@@ -87,7 +95,7 @@ fn mapping_slot(key: Address, slot: U256) -> U256 {
 
 /// `slot + offset`; slots live on a ring of 2^256, as in Solidity.
 fn at(slot: U256, offset: u64) -> U256 {
-    slot.wrapping_add(U256::from(offset))
+    slot.wrapping_add(calldata::uint(offset))
 }
 
 /// The storage base of one account, derived once per call.
@@ -132,17 +140,25 @@ pub struct AccountState {
 impl AccountState {
     fn unpack(word: U256) -> Self {
         Self {
-            forwarder: Address::from_word(B256::from(field(word, 0, MASK_160))),
+            forwarder: address_of(B256::from(field(word, 0, MASK_160))),
             initialized: word.bit(160),
-            token_count: field(word, 168, U256::from(u8::MAX)).wrapping_to::<u8>(),
+            token_count: field(word, 168, calldata::uint(u64::from(u8::MAX))).wrapping_to::<u8>(),
         }
     }
 
     fn pack(&self) -> U256 {
         let forwarder = U256::from_be_bytes(self.forwarder.into_word().0);
         place(forwarder, 0, MASK_160)
-            | place(U256::from(u8::from(self.initialized)), 160, U256::from(1))
-            | place(U256::from(self.token_count), 168, U256::from(u8::MAX))
+            | place(
+                calldata::uint(u64::from(self.initialized)),
+                160,
+                calldata::uint(1),
+            )
+            | place(
+                calldata::uint(u64::from(self.token_count)),
+                168,
+                calldata::uint(u64::from(u8::MAX)),
+            )
     }
 }
 
@@ -209,7 +225,7 @@ fn store_hot(
 ) {
     let wide = limit > COMPACT_MAX || spent > COMPACT_MAX;
     let was_wide = before.is_some_and(|b| b.wide);
-    let mut word = place(U256::from(window_end), 192, MASK_48);
+    let mut word = place(calldata::uint(window_end), 192, MASK_48);
     if wide {
         word.set_bit(WIDE_BIT, true);
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
@@ -234,8 +250,8 @@ fn load_cold(env: &mut impl Env, slot: U256) -> (u64, u64) {
 }
 
 fn store_cold(env: &mut impl Env, slot: U256, window_start: u64, window_duration: u64) {
-    let word = place(U256::from(window_start), 0, MASK_48)
-        | place(U256::from(window_duration), 48, MASK_48);
+    let word = place(calldata::uint(window_start), 0, MASK_48)
+        | place(calldata::uint(window_duration), 48, MASK_48);
     store_word(env, at(slot, 1), word);
 }
 
@@ -256,7 +272,7 @@ pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<To
 pub fn tracked_tokens(env: &mut impl Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
     (0..count)
-        .map(|i| Address::from_word(env.load(key.list_slot(i))))
+        .map(|i| address_of(env.load(key.list_slot(i))))
         .collect()
 }
 
@@ -305,7 +321,7 @@ pub fn set_limit(
             let index = usize::from(state.token_count);
             if index >= MAX_TRACKED_TOKENS {
                 return Err(HookError::TooManyTokens(abi::TooManyTokens {
-                    max: U256::from(MAX_TRACKED_TOKENS),
+                    max: calldata::uint(MAX_TRACKED_TOKENS as u64),
                 }));
             }
             env.store(key.list_slot(index), token.into_word());
@@ -327,7 +343,7 @@ pub fn set_limit(
         abi::SpendingLimitSet::SIGNATURE_HASH,
         key,
         token,
-        &[limit, U256::from(window_duration)],
+        &[limit, calldata::uint(window_duration)],
     );
     Ok(())
 }
@@ -428,7 +444,7 @@ pub fn charge(
             abi::SpendingWindowReset::SIGNATURE_HASH,
             key,
             token,
-            &[U256::from(now)],
+            &[calldata::uint(now)],
         );
     }
     store_hot(env, slot, Some(&hot), hot.limit, spent, window_end);

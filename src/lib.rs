@@ -27,6 +27,7 @@ pub mod encode;
 pub mod env;
 pub mod error;
 pub mod execution;
+pub mod host;
 pub mod install;
 pub mod ledger;
 pub mod outflow;

@@ -50,7 +50,7 @@ pub fn token_amount(call_data: &[u8]) -> Option<U256> {
         transferFromCall::SELECTOR => 4 + 2 * WORD,
         _ => return None,
     };
-    calldata::uint(call_data, amount_at).ok()
+    calldata::uint_at(call_data, amount_at).ok()
 }
 
 #[cfg(test)]

@@ -38,6 +38,20 @@ pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
     })
 }
 
+/// A whole `preCheck` call: its raw calldata (selector, arguments, and the
+/// multiplexer's suffix if any) from `caller`, to the hook at `hook`, at `now`.
+pub fn pre_check_call(
+    env: &mut impl Env,
+    hook: Address,
+    caller: Address,
+    calldata: &[u8],
+    now: u64,
+) -> Result<(), HookError> {
+    let args = decode_args(crate::calldata::tail(calldata, 4)?)?;
+    let (key, state) = crate::account::resolve(env, calldata, caller);
+    pre_check(env, hook, &key, &state, args.msg_data, now)
+}
+
 /// Checks and charges what `msg_data` makes `key`'s account do at `now`.
 ///
 /// Order, as in the reference: refusals that need no state (delegatecall,

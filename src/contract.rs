@@ -13,8 +13,8 @@ use stylus_sdk::{abi::Bytes, prelude::*};
 
 use crate::env::HostEnv;
 use crate::error::HookError;
-use crate::ledger::{AccountKey, OnExisting};
-use crate::{abi, account, calldata, check, host, install, ledger, window};
+use crate::ledger::AccountKey;
+use crate::{calldata, check, host, install, ledger, lifecycle, window};
 
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
@@ -61,14 +61,13 @@ impl SpendingLimitHook {
 
     /// `preCheck` on the raw calldata, so that the multiplexer's suffix is seen.
     pub fn pre_check_raw(&mut self, calldata: &[u8]) -> Result<Vec<u8>, HookError> {
-        let args = calldata::tail(calldata, 4)?;
-        let args = check::decode_args(args)?;
-        let hook = host::contract_address();
-        let now = self.now();
-        let caller = host::msg_sender();
-        let mut env = self.env();
-        let (key, state) = account::resolve(&mut env, calldata, caller);
-        check::pre_check(&mut env, hook, &key, &state, args.msg_data, now)?;
+        check::pre_check_call(
+            &mut HostEnv,
+            host::contract_address(),
+            host::msg_sender(),
+            calldata,
+            self.now(),
+        )?;
         Ok(EMPTY_BYTES.to_vec())
     }
 
@@ -77,18 +76,6 @@ impl SpendingLimitHook {
     pub fn post_check_raw(&mut self, _calldata: &[u8]) -> Result<Vec<u8>, HookError> {
         Ok(Vec::new())
     }
-
-    fn initialized_state(
-        &self,
-        account: Address,
-    ) -> Result<(AccountKey, ledger::AccountState), HookError> {
-        let key = AccountKey::new(account);
-        let state = ledger::account(&mut self.env(), &key);
-        if !state.initialized {
-            return Err(HookError::not_initialized(account));
-        }
-        Ok((key, state))
-    }
 }
 
 #[public]
@@ -96,43 +83,13 @@ impl SpendingLimitHook {
     /// Installs the hook for `msg.sender` with its first limits and, optionally,
     /// the multiplexer it will be called through.
     pub fn on_install(&mut self, data: Bytes) -> Result<(), HookError> {
-        let account = host::msg_sender();
-        let key = AccountKey::new(account);
-        let mut env = self.env();
-        let mut state = ledger::account(&mut env, &key);
-        if state.initialized {
-            return Err(HookError::ModuleAlreadyInitialized(
-                abi::ModuleAlreadyInitialized {
-                    smartAccount: account,
-                },
-            ));
-        }
-        let install = install::decode(&data)?;
-        if install.limits.is_empty() {
-            return Err(HookError::NoLimitsProvided(abi::NoLimitsProvided {}));
-        }
-        if install.limits.len() > ledger::MAX_TRACKED_TOKENS {
-            return Err(HookError::TooManyTokens(abi::TooManyTokens {
-                max: calldata::uint(ledger::MAX_TRACKED_TOKENS as u64),
-            }));
-        }
-        if let Some(forwarder) = install.forwarder {
-            state.forwarder = forwarder;
-        }
-        let now = self.now();
-        for limit in &install.limits {
-            ledger::set_limit(&mut env, &key, &mut state, limit, now, OnExisting::Refuse)?;
-        }
-        state.initialized = true;
-        ledger::set_account(&mut env, &key, &state);
-        Ok(())
+        lifecycle::install(&mut HostEnv, host::msg_sender(), &data, self.now())
     }
 
     /// Forgets every limit of `msg.sender`, its forwarder and its installation.
     /// Never reverts, so an account can always remove the hook.
     pub fn on_uninstall(&mut self, _data: Bytes) -> Result<(), HookError> {
-        let key = AccountKey::new(host::msg_sender());
-        ledger::clear_account(&mut self.env(), &key);
+        lifecycle::uninstall(&mut HostEnv, host::msg_sender());
         Ok(())
     }
 
@@ -167,27 +124,17 @@ impl SpendingLimitHook {
         limit: U256,
         window_duration: U48,
     ) -> Result<(), HookError> {
-        let (key, mut state) = self.initialized_state(host::msg_sender())?;
-        let now = self.now();
-        let mut env = self.env();
         let config = install::TokenLimit {
             token,
             limit,
             window_duration: window_duration.wrapping_to(),
         };
-        ledger::set_limit(&mut env, &key, &mut state, &config, now, OnExisting::Update)?;
-        ledger::set_account(&mut env, &key, &state);
-        Ok(())
+        lifecycle::set_spending_limit(&mut HostEnv, host::msg_sender(), &config, self.now())
     }
 
     /// Stops limiting `token` for `msg.sender`; a no-op for an untracked token.
     pub fn remove_spending_limit(&mut self, token: Address) -> Result<(), HookError> {
-        let (key, mut state) = self.initialized_state(host::msg_sender())?;
-        let mut env = self.env();
-        if ledger::remove_limit(&mut env, &key, &mut state, token) {
-            ledger::set_account(&mut env, &key, &state);
-        }
-        Ok(())
+        lifecycle::remove_spending_limit(&mut HostEnv, host::msg_sender(), token)
     }
 
     /// What `account` may still spend of `token` in the current window. 0 for an
@@ -209,12 +156,12 @@ impl SpendingLimitHook {
 
     /// Trusts `forwarder` to call on behalf of `msg.sender`.
     pub fn set_trusted_forwarder(&mut self, forwarder: Address) {
-        self.write_forwarder(forwarder);
+        lifecycle::set_forwarder(&mut HostEnv, host::msg_sender(), forwarder);
     }
 
     /// Stops trusting any forwarder for `msg.sender`.
     pub fn clear_trusted_forwarder(&mut self) {
-        self.write_forwarder(Address::ZERO);
+        lifecycle::set_forwarder(&mut HostEnv, host::msg_sender(), Address::ZERO);
     }
 
     /// Whether `forwarder` is `account`'s forwarder (modulekit's rule, under
@@ -231,15 +178,5 @@ impl SpendingLimitHook {
     /// The module's semver.
     pub fn version() -> String {
         String::from(VERSION)
-    }
-}
-
-impl SpendingLimitHook {
-    fn write_forwarder(&mut self, forwarder: Address) {
-        let key = AccountKey::new(host::msg_sender());
-        let mut env = self.env();
-        let mut state = ledger::account(&mut env, &key);
-        state.forwarder = forwarder;
-        ledger::set_account(&mut env, &key, &state);
     }
 }

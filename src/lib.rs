@@ -30,6 +30,7 @@ pub mod execution;
 pub mod host;
 pub mod install;
 pub mod ledger;
+pub mod lifecycle;
 pub mod outflow;
 pub mod window;
 

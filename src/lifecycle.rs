@@ -1,0 +1,105 @@
+//! What an account does to its own configuration: install, uninstall, set or
+//! remove a limit, choose a forwarder. Each takes the account (always the
+//! caller, never a suffix) and the time explicitly, on any [`Env`], so the
+//! same code runs on chain and in property tests with any clock.
+
+use alloy_primitives::Address;
+
+use crate::abi;
+use crate::calldata;
+use crate::env::Env;
+use crate::error::HookError;
+use crate::install::{self, TokenLimit};
+use crate::ledger::{self, AccountKey, AccountState, OnExisting};
+
+/// `onInstall(data)` by `account` at `now`.
+pub fn install(
+    env: &mut impl Env,
+    account: Address,
+    data: &[u8],
+    now: u64,
+) -> Result<(), HookError> {
+    let key = AccountKey::new(account);
+    let mut state = ledger::account(env, &key);
+    if state.initialized {
+        return Err(HookError::ModuleAlreadyInitialized(
+            abi::ModuleAlreadyInitialized {
+                smartAccount: account,
+            },
+        ));
+    }
+    let install = install::decode(data)?;
+    if install.limits.is_empty() {
+        return Err(HookError::NoLimitsProvided(abi::NoLimitsProvided {}));
+    }
+    if install.limits.len() > ledger::MAX_TRACKED_TOKENS {
+        return Err(too_many_tokens());
+    }
+    if let Some(forwarder) = install.forwarder {
+        state.forwarder = forwarder;
+    }
+    for limit in &install.limits {
+        ledger::set_limit(env, &key, &mut state, limit, now, OnExisting::Refuse)?;
+    }
+    state.initialized = true;
+    ledger::set_account(env, &key, &state);
+    Ok(())
+}
+
+/// `onUninstall` by `account`: forgets every limit, the forwarder and the
+/// installation. Never fails, so an account can always remove the hook.
+pub fn uninstall(env: &mut impl Env, account: Address) {
+    ledger::clear_account(env, &AccountKey::new(account));
+}
+
+/// `setSpendingLimit(token, limit, windowDuration)` by `account` at `now`.
+pub fn set_spending_limit(
+    env: &mut impl Env,
+    account: Address,
+    config: &TokenLimit,
+    now: u64,
+) -> Result<(), HookError> {
+    let (key, mut state) = installed(env, account)?;
+    ledger::set_limit(env, &key, &mut state, config, now, OnExisting::Update)?;
+    ledger::set_account(env, &key, &state);
+    Ok(())
+}
+
+/// `removeSpendingLimit(token)` by `account`; a no-op for an untracked token.
+pub fn remove_spending_limit(
+    env: &mut impl Env,
+    account: Address,
+    token: Address,
+) -> Result<(), HookError> {
+    let (key, mut state) = installed(env, account)?;
+    if ledger::remove_limit(env, &key, &mut state, token) {
+        ledger::set_account(env, &key, &state);
+    }
+    Ok(())
+}
+
+/// `setTrustedForwarder(forwarder)` (or `clearTrustedForwarder()` with zero) by `account`.
+pub fn set_forwarder(env: &mut impl Env, account: Address, forwarder: Address) {
+    let key = AccountKey::new(account);
+    let mut state = ledger::account(env, &key);
+    state.forwarder = forwarder;
+    ledger::set_account(env, &key, &state);
+}
+
+fn installed(
+    env: &mut impl Env,
+    account: Address,
+) -> Result<(AccountKey, AccountState), HookError> {
+    let key = AccountKey::new(account);
+    let state = ledger::account(env, &key);
+    if !state.initialized {
+        return Err(HookError::not_initialized(account));
+    }
+    Ok((key, state))
+}
+
+fn too_many_tokens() -> HookError {
+    HookError::TooManyTokens(abi::TooManyTokens {
+        max: calldata::uint(ledger::MAX_TRACKED_TOKENS as u64),
+    })
+}

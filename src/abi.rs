@@ -59,5 +59,36 @@ sol! {
         function transfer(address to, uint256 amount) external returns (bool);
         function approve(address spender, uint256 amount) external returns (bool);
         function transferFrom(address from, address to, uint256 amount) external returns (bool);
+        function increaseAllowance(address spender, uint256 addedValue) external returns (bool);
+    }
+
+    /// ERC-1363 and ERC-677: transfers and approvals followed by a callback.
+    interface IERC1363 {
+        function transferAndCall(address to, uint256 amount) external returns (bool);
+        function transferAndCall(address to, uint256 amount, bytes data) external returns (bool);
+        function transferFromAndCall(address from, address to, uint256 amount) external returns (bool);
+        function transferFromAndCall(address from, address to, uint256 amount, bytes data) external returns (bool);
+        function approveAndCall(address spender, uint256 amount) external returns (bool);
+        function approveAndCall(address spender, uint256 amount, bytes data) external returns (bool);
+    }
+
+    /// ERC-777 sends, and the operator grant that gives away unbounded control.
+    interface IERC777 {
+        function send(address to, uint256 amount, bytes data) external;
+        function operatorSend(address from, address to, uint256 amount, bytes data, bytes operatorData) external;
+        function authorizeOperator(address operator) external;
+    }
+
+    /// DAI's transfer aliases.
+    interface IDai {
+        function push(address usr, uint256 wad) external;
+        function move(address src, address dst, uint256 wad) external;
+    }
+
+    /// Uniswap's Permit2 allowance transfer: the token is an argument, the
+    /// target is Permit2 itself.
+    interface IPermit2 {
+        function approve(address token, address spender, uint160 amount, uint48 expiration) external;
+        function transferFrom(address from, address to, uint160 amount, address token) external;
     }
 }

@@ -11,7 +11,7 @@ use crate::env::Env;
 use crate::error::HookError;
 use crate::execution;
 use crate::ledger::{self, AccountKey, AccountState};
-use crate::outflow;
+use crate::outflow::{self, Classified};
 
 /// The arguments of `preCheck(address msgSender, uint256 msgValue, bytes msgData)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +75,19 @@ pub fn pre_check(
         if execution.target == hook {
             return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
         }
-        for spend in outflow::outflows(execution).into_iter().flatten() {
-            ledger::charge(env, key, spend.token, spend.amount, now)?;
+        if let Some(native) = outflow::native(execution) {
+            ledger::charge(env, key, native.token, native.amount, now)?;
+        }
+        match outflow::classify(execution.target, execution.call_data) {
+            Classified::Moves(spend) if !spend.amount.is_zero() => {
+                ledger::charge(env, key, spend.token, spend.amount, now)?;
+            }
+            Classified::Unbounded(token) if ledger::is_tracked(env, key, token) => {
+                return Err(HookError::UnknownFunctionBlocked(
+                    abi::UnknownFunctionBlocked {},
+                ));
+            }
+            _ => {}
         }
     }
     Ok(())

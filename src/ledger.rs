@@ -268,6 +268,11 @@ pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<To
     })
 }
 
+/// Whether the account tracks `token`.
+pub fn is_tracked(env: &mut impl Env, key: &AccountKey, token: Address) -> bool {
+    !env.load(key.token_slot(token)).is_zero()
+}
+
 /// The tokens the account tracks, in storage order.
 pub fn tracked_tokens(env: &mut impl Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);

@@ -10,7 +10,13 @@
 //! directly. Cases per property: `PROPTEST_CASES` (CI runs 1,000; the long
 //! profile in `scripts/assurance.sh --long` runs 10,000).
 
-#![allow(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // tests: a panic is a failure
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests: a panic is a failure
 
 use std::collections::BTreeMap;
 
@@ -33,7 +39,11 @@ const HOOK: Address = Address::repeat_byte(0x40);
 const MUX: Address = Address::repeat_byte(0xaa);
 const ATTACKER: Address = Address::repeat_byte(0xee);
 const ACCOUNTS: [Address; 2] = [Address::repeat_byte(0xa1), Address::repeat_byte(0xb0)];
-const TOKENS: [Address; 3] = [Address::ZERO, Address::repeat_byte(0x70), Address::repeat_byte(0x71)];
+const TOKENS: [Address; 3] = [
+    Address::ZERO,
+    Address::repeat_byte(0x70),
+    Address::repeat_byte(0x71),
+];
 const RECIPIENT: Address = Address::repeat_byte(0x99);
 
 #[derive(Debug, Clone)]
@@ -55,14 +65,37 @@ enum Path {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Install { account: usize, mux: bool, limits: Vec<(usize, U256, u64)> },
-    SetLimit { account: usize, token: usize, limit: U256, window: u64 },
-    Remove { account: usize, token: usize },
-    Uninstall { account: usize },
-    Spend { account: usize, route: Route, path: Path, items: Vec<Item> },
+    Install {
+        account: usize,
+        mux: bool,
+        limits: Vec<(usize, U256, u64)>,
+    },
+    SetLimit {
+        account: usize,
+        token: usize,
+        limit: U256,
+        window: u64,
+    },
+    Remove {
+        account: usize,
+        token: usize,
+    },
+    Uninstall {
+        account: usize,
+    },
+    Spend {
+        account: usize,
+        route: Route,
+        path: Path,
+        items: Vec<Item>,
+    },
     Advance(u64),
     /// Moves the clock to a tracked window's end, minus one, or plus one.
-    ToWindowEdge { account: usize, token: usize, delta: i8 },
+    ToWindowEdge {
+        account: usize,
+        token: usize,
+        delta: i8,
+    },
 }
 
 /// One execution: native value to the recipient or a token call.
@@ -84,16 +117,43 @@ fn amount() -> impl Strategy<Value = U256> {
 }
 
 fn window_len() -> impl Strategy<Value = u64> {
-    prop_oneof![Just(59u64), Just(60), Just(61), Just(3_600), Just(MAX_TIME), (60u64..100_000)]
+    prop_oneof![
+        Just(59u64),
+        Just(60),
+        Just(61),
+        Just(3_600),
+        Just(MAX_TIME),
+        (60u64..100_000)
+    ]
 }
 
 fn time_step() -> impl Strategy<Value = u64> {
-    prop_oneof![Just(0u64), Just(1), Just(59), Just(60), Just(3_599), Just(3_600), (0u64..100_000), Just(1 << 40), Just(u64::MAX / 2)]
+    prop_oneof![
+        Just(0u64),
+        Just(1),
+        Just(59),
+        Just(60),
+        Just(3_599),
+        Just(3_600),
+        (0u64..100_000),
+        Just(1 << 40),
+        Just(u64::MAX / 2)
+    ]
 }
 
 fn item() -> impl Strategy<Value = Item> {
-    (0..3usize, prop_oneof![3 => Just(U256::ZERO), 1 => amount()], amount(), any::<bool>())
-        .prop_map(|(token, value, amount, approve)| Item { token, value, amount, approve })
+    (
+        0..3usize,
+        prop_oneof![3 => Just(U256::ZERO), 1 => amount()],
+        amount(),
+        any::<bool>(),
+    )
+        .prop_map(|(token, value, amount, approve)| Item {
+            token,
+            value,
+            amount,
+            approve,
+        })
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -144,8 +204,20 @@ struct Model {
 }
 
 impl Model {
-    fn charge(&mut self, account: Address, token: Address, amount: U256, now: u64) -> Result<(), HookError> {
-        let Some(cfg) = self.accounts.entry(account).or_default().tokens.get_mut(&token) else {
+    fn charge(
+        &mut self,
+        account: Address,
+        token: Address,
+        amount: U256,
+        now: u64,
+    ) -> Result<(), HookError> {
+        let Some(cfg) = self
+            .accounts
+            .entry(account)
+            .or_default()
+            .tokens
+            .get_mut(&token)
+        else {
             return Ok(());
         };
         let end = window::window_end(cfg.start, cfg.duration);
@@ -158,7 +230,10 @@ impl Model {
             return Err(HookError::exceeded(token, amount, remaining));
         }
         cfg.spent += amount;
-        self.charges.entry((account, token)).or_default().push((now, amount));
+        self.charges
+            .entry((account, token))
+            .or_default()
+            .push((now, amount));
         Ok(())
     }
 }
@@ -177,9 +252,25 @@ fn msg_data(path: Path, account: Address, items: &[Item]) -> Vec<u8> {
             if token.is_zero() {
                 (RECIPIENT, i.value, vec![])
             } else if i.approve {
-                (token, i.value, IERC20::approveCall { spender: RECIPIENT, amount: i.amount }.abi_encode())
+                (
+                    token,
+                    i.value,
+                    IERC20::approveCall {
+                        spender: RECIPIENT,
+                        amount: i.amount,
+                    }
+                    .abi_encode(),
+                )
             } else {
-                (token, i.value, IERC20::transferCall { to: RECIPIENT, amount: i.amount }.abi_encode())
+                (
+                    token,
+                    i.value,
+                    IERC20::transferCall {
+                        to: RECIPIENT,
+                        amount: i.amount,
+                    }
+                    .abi_encode(),
+                )
             }
         })
         .collect();
@@ -188,11 +279,18 @@ fn msg_data(path: Path, account: Address, items: &[Item]) -> Vec<u8> {
         _ => encode::single(RECIPIENT, U256::ZERO, &[]),
     };
     match path {
-        Path::Batch => encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&executions)),
+        Path::Batch => {
+            encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&executions))
+        }
         Path::Execute => encode::execute(encode::mode(CallType::Single, 0), single(0)),
         Path::TryMode => encode::execute(encode::mode(CallType::Single, 1), single(1)),
-        Path::FromExecutor => encode::execute_from_executor(encode::mode(CallType::Single, 0), single(0)),
-        Path::UserOp => encode::execute_user_op(account, &encode::execute(encode::mode(CallType::Single, 0), single(0))),
+        Path::FromExecutor => {
+            encode::execute_from_executor(encode::mode(CallType::Single, 0), single(0))
+        }
+        Path::UserOp => encode::execute_user_op(
+            account,
+            &encode::execute(encode::mode(CallType::Single, 0), single(0)),
+        ),
     }
 }
 
@@ -208,7 +306,11 @@ fn executed(path: Path, items: &[Item]) -> Vec<Item> {
 
 impl World {
     fn new() -> Self {
-        Self { env: MemoryEnv::default(), model: Model::default(), now: 1_700_000_000 }
+        Self {
+            env: MemoryEnv::default(),
+            model: Model::default(),
+            now: 1_700_000_000,
+        }
     }
 
     fn clock(&self) -> u64 {
@@ -216,7 +318,10 @@ impl World {
     }
 
     /// Runs `f` as one transaction: a failure leaves storage as it was.
-    fn transact(&mut self, f: impl FnOnce(&mut MemoryEnv) -> Result<(), HookError>) -> Result<(), HookError> {
+    fn transact(
+        &mut self,
+        f: impl FnOnce(&mut MemoryEnv) -> Result<(), HookError>,
+    ) -> Result<(), HookError> {
         let before = self.env.slots.clone();
         let result = f(&mut self.env);
         if result.is_err() {
@@ -232,19 +337,36 @@ impl World {
                 self.now = self.now.saturating_add(*dt);
                 return Ok(());
             }
-            Op::ToWindowEdge { account, token, delta } => {
-                let cfg = self.model.accounts.get(&ACCOUNTS[*account]).and_then(|a| a.tokens.get(&TOKENS[*token]));
+            Op::ToWindowEdge {
+                account,
+                token,
+                delta,
+            } => {
+                let cfg = self
+                    .model
+                    .accounts
+                    .get(&ACCOUNTS[*account])
+                    .and_then(|a| a.tokens.get(&TOKENS[*token]));
                 if let Some(c) = cfg {
-                    let edge = window::window_end(c.start, c.duration).saturating_add_signed(i64::from(*delta));
+                    let edge = window::window_end(c.start, c.duration)
+                        .saturating_add_signed(i64::from(*delta));
                     self.now = self.now.max(edge);
                 }
                 return Ok(());
             }
-            Op::Install { account, mux, limits } => {
+            Op::Install {
+                account,
+                mux,
+                limits,
+            } => {
                 let account = ACCOUNTS[*account];
                 let inits: Vec<TokenLimitInit> = limits
                     .iter()
-                    .map(|(t, l, w)| TokenLimitInit { token: TOKENS[*t], limit: *l, windowDuration: U48::from(*w) })
+                    .map(|(t, l, w)| TokenLimitInit {
+                        token: TOKENS[*t],
+                        limit: *l,
+                        windowDuration: U48::from(*w),
+                    })
                     .collect();
                 let forwarder = if *mux { MUX } else { Address::ZERO };
                 let data = (forwarder, inits).abi_encode_params();
@@ -252,16 +374,27 @@ impl World {
                 let expected = self.model_install(account, forwarder, limits, now);
                 prop_assert_eq!(got, expected, "{:?}", op);
             }
-            Op::SetLimit { account, token, limit, window } => {
+            Op::SetLimit {
+                account,
+                token,
+                limit,
+                window,
+            } => {
                 let account = ACCOUNTS[*account];
-                let config = TokenLimit { token: TOKENS[*token], limit: *limit, window_duration: *window };
-                let got = self.transact(|env| lifecycle::set_spending_limit(env, account, &config, now));
+                let config = TokenLimit {
+                    token: TOKENS[*token],
+                    limit: *limit,
+                    window_duration: *window,
+                };
+                let got =
+                    self.transact(|env| lifecycle::set_spending_limit(env, account, &config, now));
                 let expected = self.model_set(account, TOKENS[*token], *limit, *window, now, false);
                 prop_assert_eq!(got, expected, "{:?}", op);
             }
             Op::Remove { account, token } => {
                 let account = ACCOUNTS[*account];
-                let got = self.transact(|env| lifecycle::remove_spending_limit(env, account, TOKENS[*token]));
+                let got = self
+                    .transact(|env| lifecycle::remove_spending_limit(env, account, TOKENS[*token]));
                 let model = self.model.accounts.entry(account).or_default();
                 let expected = if model.installed {
                     model.tokens.remove(&TOKENS[*token]);
@@ -278,19 +411,47 @@ impl World {
                 self.model.accounts.insert(account, Account::default());
                 self.model.charges.retain(|(a, _), _| *a != account);
             }
-            Op::Spend { account, route, path, items } => {
+            Op::Spend {
+                account,
+                route,
+                path,
+                items,
+            } => {
                 let account = ACCOUNTS[*account];
                 let msg = msg_data(*path, account, items);
                 let (caller, calldata) = match route {
                     Route::Direct => (account, encode::pre_check(account, U256::ZERO, &msg)),
-                    Route::Multiplexer => (MUX, encode::with_suffix(encode::pre_check(account, U256::ZERO, &msg), MUX, account)),
-                    Route::Spoofed => (ATTACKER, encode::with_suffix(encode::pre_check(account, U256::ZERO, &msg), MUX, account)),
+                    Route::Multiplexer => (
+                        MUX,
+                        encode::with_suffix(
+                            encode::pre_check(account, U256::ZERO, &msg),
+                            MUX,
+                            account,
+                        ),
+                    ),
+                    Route::Spoofed => (
+                        ATTACKER,
+                        encode::with_suffix(
+                            encode::pre_check(account, U256::ZERO, &msg),
+                            MUX,
+                            account,
+                        ),
+                    ),
                 };
-                let got = self.transact(|env| check::pre_check_call(env, HOOK, caller, &calldata, now));
+                let got =
+                    self.transact(|env| check::pre_check_call(env, HOOK, caller, &calldata, now));
                 // Whose budget: the suffix is believed only from the registered forwarder.
                 let charged = match route {
                     Route::Direct => account,
-                    Route::Multiplexer if self.model.accounts.get(&account).is_some_and(|a| a.forwarder == MUX) => account,
+                    Route::Multiplexer
+                        if self
+                            .model
+                            .accounts
+                            .get(&account)
+                            .is_some_and(|a| a.forwarder == MUX) =>
+                    {
+                        account
+                    }
                     Route::Multiplexer => MUX,
                     Route::Spoofed => ATTACKER,
                 };
@@ -305,9 +466,24 @@ impl World {
         self.check_state()
     }
 
-    fn model_install(&mut self, account: Address, forwarder: Address, limits: &[(usize, U256, u64)], now: u64) -> Result<(), HookError> {
-        if self.model.accounts.get(&account).is_some_and(|a| a.installed) {
-            return Err(HookError::ModuleAlreadyInitialized(abi::ModuleAlreadyInitialized { smartAccount: account }));
+    fn model_install(
+        &mut self,
+        account: Address,
+        forwarder: Address,
+        limits: &[(usize, U256, u64)],
+        now: u64,
+    ) -> Result<(), HookError> {
+        if self
+            .model
+            .accounts
+            .get(&account)
+            .is_some_and(|a| a.installed)
+        {
+            return Err(HookError::ModuleAlreadyInitialized(
+                abi::ModuleAlreadyInitialized {
+                    smartAccount: account,
+                },
+            ));
         }
         if limits.is_empty() {
             return Err(HookError::NoLimitsProvided(abi::NoLimitsProvided {}));
@@ -327,7 +503,15 @@ impl World {
         Ok(())
     }
 
-    fn model_set(&mut self, account: Address, token: Address, limit: U256, window: u64, now: u64, installing: bool) -> Result<(), HookError> {
+    fn model_set(
+        &mut self,
+        account: Address,
+        token: Address,
+        limit: U256,
+        window: u64,
+        now: u64,
+        installing: bool,
+    ) -> Result<(), HookError> {
         let acct = self.model.accounts.entry(account).or_default();
         if !installing && !acct.installed {
             return Err(HookError::not_initialized(account));
@@ -339,13 +523,23 @@ impl World {
             return Err(HookError::window_too_short(window));
         }
         match acct.tokens.get_mut(&token) {
-            Some(_) if installing => return Err(HookError::DuplicateToken(abi::DuplicateToken { token })),
+            Some(_) if installing => {
+                return Err(HookError::DuplicateToken(abi::DuplicateToken { token }))
+            }
             Some(cfg) => {
                 cfg.limit = limit;
                 cfg.duration = window;
             }
             None => {
-                acct.tokens.insert(token, Cfg { limit, spent: U256::ZERO, start: now, duration: window });
+                acct.tokens.insert(
+                    token,
+                    Cfg {
+                        limit,
+                        spent: U256::ZERO,
+                        start: now,
+                        duration: window,
+                    },
+                );
             }
         }
         self.model.charges.remove(&(account, token));
@@ -353,7 +547,12 @@ impl World {
     }
 
     fn model_spend(&mut self, account: Address, items: &[Item], now: u64) -> Result<(), HookError> {
-        if !self.model.accounts.get(&account).is_some_and(|a| a.installed) {
+        if !self
+            .model
+            .accounts
+            .get(&account)
+            .is_some_and(|a| a.installed)
+        {
             return Err(HookError::not_initialized(account));
         }
         for item in items {
@@ -373,7 +572,12 @@ impl World {
         let now = self.clock();
         for account in ACCOUNTS {
             let key = AccountKey::new(account);
-            let model = self.model.accounts.get(&account).cloned().unwrap_or_default();
+            let model = self
+                .model
+                .accounts
+                .get(&account)
+                .cloned()
+                .unwrap_or_default();
             let state = ledger::account(&mut self.env, &key);
             prop_assert_eq!(state.initialized, model.installed);
             prop_assert_eq!(state.forwarder, model.forwarder);
@@ -393,14 +597,35 @@ impl World {
                     prop_assert!(remaining <= c.limit);
                     // Window cap: what is spent in the window never exceeds the
                     // limit, except by a limit lowered after the spending.
-                    let charges = self.model.charges.get(&(account, token)).cloned().unwrap_or_default();
-                    let in_window: U256 = charges.iter().filter(|(t, _)| *t >= c.start).map(|(_, a)| *a).sum();
-                    prop_assert!(in_window <= c.limit, "window cap: {} > {}", in_window, c.limit);
+                    let charges = self
+                        .model
+                        .charges
+                        .get(&(account, token))
+                        .cloned()
+                        .unwrap_or_default();
+                    let in_window: U256 = charges
+                        .iter()
+                        .filter(|(t, _)| *t >= c.start)
+                        .map(|(_, a)| *a)
+                        .sum();
+                    prop_assert!(
+                        in_window <= c.limit,
+                        "window cap: {} > {}",
+                        in_window,
+                        c.limit
+                    );
                     // Sliding bound of a fixed (drifting) window: any interval of
                     // length W holds at most 2L.
                     let w = c.duration;
-                    let recent: U256 = charges.iter().filter(|(t, _)| t.saturating_add(w) > now).map(|(_, a)| *a).fold(U256::ZERO, |s, a| s.saturating_add(a));
-                    prop_assert!(recent <= c.limit.saturating_mul(U256::from(2)), "sliding bound");
+                    let recent: U256 = charges
+                        .iter()
+                        .filter(|(t, _)| t.saturating_add(w) > now)
+                        .map(|(_, a)| *a)
+                        .fold(U256::ZERO, |s, a| s.saturating_add(a));
+                    prop_assert!(
+                        recent <= c.limit.saturating_mul(U256::from(2)),
+                        "sliding bound"
+                    );
                 } else {
                     prop_assert_eq!(remaining, U256::ZERO);
                 }

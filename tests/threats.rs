@@ -1,0 +1,459 @@
+//! One test per threat of the threat model (`docs/threats.md` maps them):
+//! `tNN_` is threat NN. They run the hook's own pipeline (install, preCheck,
+//! ledger) over an in-memory store with a settable clock; the Stylus-specific
+//! threats (11, 21's gas bound, 23) also run on the local VM in
+//! `vm/tests/hook_e2e.rs` and `vm/tests/threats_vm.rs`.
+
+#![allow(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // tests: a panic is a failure
+
+use alloy_primitives::{aliases::{U160, U48}, Address, Bytes, FixedBytes, U256};
+use alloy_sol_types::{SolCall, SolEvent, SolValue};
+use spending_limit_hook::abi::{self, IDai, IERC1363, IERC20, IERC777, IERC7579Account, IPermit2, TokenLimitInit};
+use spending_limit_hook::encode::{self, CallType};
+use spending_limit_hook::env::{Env, MemoryEnv};
+use spending_limit_hook::error::HookError;
+use spending_limit_hook::install::TokenLimit;
+use spending_limit_hook::ledger::{self, AccountKey};
+use spending_limit_hook::window::MAX_TIME;
+use spending_limit_hook::{check, lifecycle};
+
+use motsu as _;
+
+const HOOK: Address = Address::repeat_byte(0x40);
+const MUX: Address = Address::repeat_byte(0xaa);
+const ALICE: Address = Address::repeat_byte(0xa1);
+const BOB: Address = Address::repeat_byte(0xb0);
+const TOKEN: Address = Address::repeat_byte(0x70);
+const NATIVE: Address = Address::ZERO;
+const TO: Address = Address::repeat_byte(0x99);
+const T0: u64 = 1_700_000_000;
+const LIMIT: u64 = 1_000;
+
+fn u(v: u64) -> U256 {
+    U256::from(v)
+}
+
+struct Chain {
+    env: MemoryEnv,
+    now: u64,
+}
+
+impl Chain {
+    fn new() -> Self {
+        Self { env: MemoryEnv::default(), now: T0 }
+    }
+
+    fn with(account: Address, forwarder: Address, limits: &[(Address, u64, u64)]) -> Self {
+        let mut chain = Self::new();
+        chain.install(account, forwarder, limits).unwrap();
+        chain
+    }
+
+    fn install(&mut self, account: Address, forwarder: Address, limits: &[(Address, u64, u64)]) -> Result<(), HookError> {
+        let limits: Vec<TokenLimitInit> = limits
+            .iter()
+            .map(|(t, l, w)| TokenLimitInit { token: *t, limit: u(*l), windowDuration: U48::from(*w) })
+            .collect();
+        let data = (forwarder, limits).abi_encode_params();
+        self.tx(|env, now| lifecycle::install(env, account, &data, now))
+    }
+
+    /// One transaction: a failure leaves storage as it was (the revert).
+    fn tx(&mut self, f: impl FnOnce(&mut MemoryEnv, u64) -> Result<(), HookError>) -> Result<(), HookError> {
+        let before = self.env.slots.clone();
+        let result = f(&mut self.env, self.now);
+        if result.is_err() {
+            self.env.slots = before;
+        }
+        result
+    }
+
+    fn call(&mut self, caller: Address, calldata: Vec<u8>) -> Result<(), HookError> {
+        self.tx(|env, now| check::pre_check_call(env, HOOK, caller, &calldata, now))
+    }
+
+    fn pre_check(&mut self, account: Address, msg: &[u8]) -> Result<(), HookError> {
+        self.call(account, encode::pre_check(account, U256::ZERO, msg))
+    }
+
+    fn via(&mut self, caller: Address, account: Address, msg: &[u8]) -> Result<(), HookError> {
+        self.call(caller, encode::with_suffix(encode::pre_check(account, U256::ZERO, msg), MUX, account))
+    }
+
+    fn spent(&mut self, account: Address, token: Address) -> U256 {
+        ledger::config(&mut self.env, &AccountKey::new(account), token).map(|c| c.spent).unwrap_or_default()
+    }
+
+    fn limit(&mut self, account: Address, token: Address) -> U256 {
+        ledger::config(&mut self.env, &AccountKey::new(account), token).map(|c| c.limit).unwrap_or_default()
+    }
+}
+
+fn transfer(amount: u64) -> Vec<u8> {
+    IERC20::transferCall { to: TO, amount: u(amount) }.abi_encode()
+}
+
+fn single(target: Address, value: u64, data: &[u8]) -> Vec<u8> {
+    encode::execute(encode::mode(CallType::Single, 0), encode::single(target, u(value), data))
+}
+
+fn batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
+    let items: Vec<_> = items.iter().map(|(t, v, d)| (*t, u(*v), d.clone())).collect();
+    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
+}
+
+fn unknown() -> HookError {
+    HookError::UnknownFunctionBlocked(abi::UnknownFunctionBlocked {})
+}
+
+#[test]
+fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
+    let a = u(123);
+    let charged: Vec<(Address, Vec<u8>)> = vec![
+        (TOKEN, IERC20::transferCall { to: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC20::approveCall { spender: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC20::transferFromCall { from: ALICE, to: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC20::increaseAllowanceCall { spender: TO, addedValue: a }.abi_encode()),
+        (TOKEN, IERC1363::transferAndCall_0Call { to: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC1363::transferAndCall_1Call { to: TO, amount: a, data: Bytes::new() }.abi_encode()),
+        (TOKEN, IERC1363::transferFromAndCall_0Call { from: ALICE, to: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC1363::transferFromAndCall_1Call { from: ALICE, to: TO, amount: a, data: Bytes::new() }.abi_encode()),
+        (TOKEN, IERC1363::approveAndCall_0Call { spender: TO, amount: a }.abi_encode()),
+        (TOKEN, IERC1363::approveAndCall_1Call { spender: TO, amount: a, data: Bytes::new() }.abi_encode()),
+        (TOKEN, IERC777::sendCall { to: TO, amount: a, data: Bytes::new() }.abi_encode()),
+        (TOKEN, IERC777::operatorSendCall { from: ALICE, to: TO, amount: a, data: Bytes::new(), operatorData: Bytes::new() }.abi_encode()),
+        (TOKEN, IDai::pushCall { usr: TO, wad: a }.abi_encode()),
+        (TOKEN, IDai::moveCall { src: ALICE, dst: TO, wad: a }.abi_encode()),
+        (Address::repeat_byte(0x22), IPermit2::approveCall { token: TOKEN, spender: TO, amount: U160::from(123), expiration: U48::from(1) }.abi_encode()),
+        (Address::repeat_byte(0x22), IPermit2::transferFromCall { from: ALICE, to: TO, amount: U160::from(123), token: TOKEN }.abi_encode()),
+    ];
+    for (target, data) in charged {
+        let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+        chain.pre_check(ALICE, &single(target, 0, &data)).unwrap();
+        assert_eq!(chain.spent(ALICE, TOKEN), a, "{:02x?} is charged in full", &data[..4]);
+    }
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let grant = IERC777::authorizeOperatorCall { operator: TO }.abi_encode();
+    assert_eq!(chain.pre_check(ALICE, &single(TOKEN, 0, &grant)), Err(unknown()), "unbounded grants are refused");
+}
+
+#[test]
+fn t02_approve_drain_loops_are_bounded_by_the_limit() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let drainer = Address::repeat_byte(0xdd);
+    let approve = |amount| IERC20::approveCall { spender: drainer, amount: u(amount) }.abi_encode();
+    let drain = IERC20::transferFromCall { from: ALICE, to: drainer, amount: u(300) }.abi_encode();
+    let mut charged = 0u64;
+    for _ in 0..10 {
+        // [drainer pulls, approve again], as a batch; approvals are full spends.
+        let round = batch(&[(drainer, 0, vec![1, 2, 3, 4]), (TOKEN, 0, approve(300)), (TOKEN, 0, approve(0))]);
+        if chain.pre_check(ALICE, &round).is_ok() {
+            charged += 300;
+        }
+        let _ = chain.pre_check(ALICE, &single(TOKEN, 0, &drain));
+    }
+    assert!(chain.spent(ALICE, TOKEN) <= u(LIMIT));
+    assert!(charged <= LIMIT, "at most the limit was approved in the window");
+}
+
+#[test]
+fn t03_third_party_pull_through_a_router_is_not_seen() {
+    // Chosen behaviour, documented in the README: a call to a non-token target
+    // (a router pulling with an allowance given earlier) is not a token call.
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let router = Address::repeat_byte(0x55);
+    let swap = [0x38u8, 0xed, 0x17, 0x39, 0, 0, 0, 0].to_vec();
+    chain.pre_check(ALICE, &batch(&[(router, 0, swap)])).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
+}
+
+#[test]
+fn t04_signature_spending_happens_outside_executions() {
+    // Exclusion: a permit (ERC-2612 via ERC-1271, Permit2 signatures, ERC-3009)
+    // is submitted by someone else and never passes through the account's
+    // execute, so no hook sees it. The hook charges only what the account
+    // executes; submitting a permit from the account is not a token call here.
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let permit = [0xd5u8, 0x05, 0xac, 0xcf].to_vec();
+    chain.pre_check(ALICE, &single(TOKEN, 0, &permit)).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
+}
+
+#[test]
+fn t05_batches_charge_every_item_and_an_empty_batch_charges_nothing() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
+    chain.pre_check(ALICE, &batch(&[])).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
+    let items: Vec<_> = (1..=5).map(|i| (TOKEN, i, transfer(i * 10))).collect();
+    chain.pre_check(ALICE, &batch(&items)).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(150), "every item, not only the first");
+    assert_eq!(chain.spent(ALICE, NATIVE), u(15));
+}
+
+#[test]
+fn t06_delegatecall_and_unknown_call_types_revert() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let data = [TOKEN.as_slice(), &transfer(1)].concat();
+    for exec_type in [0u8, 1, 2, 0xff] {
+        let mut mode = encode::mode(CallType::DelegateCall, exec_type);
+        for selector in [0u8, 0xaa] {
+            mode[6] = selector;
+            for msg in [encode::execute(mode, data.clone()), encode::execute_from_executor(mode, data.clone())] {
+                assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::DelegateCallNotAllowed(abi::DelegateCallNotAllowed {})));
+            }
+        }
+    }
+    for call_type in (0x02u8..=0xfe).step_by(7) {
+        let mut mode = FixedBytes::<32>::ZERO;
+        mode[0] = call_type;
+        let msg = encode::execute(mode, encode::single(TOKEN, U256::ZERO, &transfer(1)));
+        assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::InvalidCallType(abi::InvalidCallType {})));
+    }
+}
+
+#[test]
+fn t07_execute_executor_and_user_op_charge_identically() {
+    let inner = single(TOKEN, 3, &transfer(7));
+    let paths = [
+        inner.clone(),
+        encode::execute_from_executor(encode::mode(CallType::Single, 0), encode::single(TOKEN, u(3), &transfer(7))),
+        encode::execute_user_op(ALICE, &inner),
+    ];
+    for msg in paths {
+        let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
+        chain.pre_check(ALICE, &msg).unwrap();
+        assert_eq!((chain.spent(ALICE, TOKEN), chain.spent(ALICE, NATIVE)), (u(7), u(3)));
+    }
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    assert_eq!(chain.pre_check(ALICE, &[0x12, 0x34, 0x56, 0x78]), Err(unknown()), "unknown selectors fail closed");
+}
+
+#[test]
+fn t08_try_mode_is_charged_conservatively() {
+    // The hook cannot see which calls fail under EXECTYPE_TRY; it charges
+    // them as if they succeed (never less), as the README says.
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let msg = encode::execute(encode::mode(CallType::Single, 1), encode::single(TOKEN, U256::ZERO, &transfer(400)));
+    chain.pre_check(ALICE, &msg).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(400));
+}
+
+#[test]
+fn t09_a_decoy_layout_is_refused() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let honest = encode::single(TOKEN, U256::ZERO, &transfer(1));
+    let real = encode::single(TOKEN, U256::ZERO, &transfer(1_000_000));
+    let mut msg = encode::execute(encode::mode(CallType::Single, 0), honest);
+    let real_offset = msg.len() - 4;
+    msg.extend_from_slice(&u(real.len() as u64).to_be_bytes::<32>());
+    msg.extend_from_slice(&real);
+    msg[36..68].copy_from_slice(&u(real_offset as u64).to_be_bytes::<32>());
+    assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::decoding()));
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
+}
+
+#[test]
+fn t10_a_spoofed_suffix_leaves_the_victim_untouched() {
+    let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    let attacker = Address::repeat_byte(0xee);
+    let before = chain.env.slots.clone();
+    let msg = single(TOKEN, 0, &transfer(LIMIT));
+    // Any caller may append any 20 bytes; only the registered forwarder counts.
+    assert_eq!(chain.via(attacker, ALICE, &msg), Err(HookError::not_initialized(attacker)));
+    assert_eq!(chain.env.slots, before);
+    // Config setters never read a suffix: they act for the caller itself.
+    let config = TokenLimit { token: TOKEN, limit: U256::MAX, window_duration: 60 };
+    assert_eq!(lifecycle::set_spending_limit(&mut chain.env, attacker, &config, T0), Err(HookError::not_initialized(attacker)));
+    assert_eq!(chain.limit(ALICE, TOKEN), u(LIMIT));
+    // Uninstall clears the forwarder (Ackee W3).
+    lifecycle::uninstall(&mut chain.env, ALICE);
+    assert_eq!(ledger::account(&mut chain.env, &AccountKey::new(ALICE)).forwarder, Address::ZERO);
+}
+
+#[test]
+fn t11_accounts_behind_one_multiplexer_keep_their_own_counters() {
+    let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    chain.install(BOB, MUX, &[(TOKEN, LIMIT, 3_600)]).unwrap();
+    chain.via(MUX, ALICE, &single(TOKEN, 0, &transfer(600))).unwrap();
+    chain.via(MUX, BOB, &single(TOKEN, 0, &transfer(900))).unwrap();
+    assert_eq!((chain.spent(ALICE, TOKEN), chain.spent(BOB, TOKEN)), (u(600), u(900)));
+}
+
+#[test]
+fn t12_native_value_is_counted_once_on_every_path() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
+    chain.pre_check(ALICE, &batch(&[(TO, 5, vec![]), (TOKEN, 7, transfer(1)), (TO, 11, vec![9, 9, 9, 9])])).unwrap();
+    assert_eq!(chain.spent(ALICE, NATIVE), u(23), "value with and without calldata");
+    // A nested self-execution: the outer call targets the account itself with
+    // `execute`; the account's own execute runs the hook again for the inner
+    // items. Each item is charged exactly once.
+    let inner = single(TOKEN, 0, &transfer(5));
+    chain.pre_check(ALICE, &single(ALICE, 0, &inner)).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(1), "the outer call moves nothing itself");
+    chain.pre_check(ALICE, &inner).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(6));
+}
+
+#[test]
+fn t13_executions_cannot_reconfigure_the_hook() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    let raise = abi::ISpendingLimitHook::setSpendingLimitCall { token: TOKEN, limit: U256::MAX, windowDuration: U48::from(60) }.abi_encode();
+    let forge = abi::ISpendingLimitHook::setTrustedForwarderCall { forwarder: Address::repeat_byte(0xee) }.abi_encode();
+    for data in [raise, forge, vec![]] {
+        for msg in [single(HOOK, 0, &data), batch(&[(TOKEN, 0, transfer(1)), (HOOK, 0, data.clone())])] {
+            assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {})));
+        }
+    }
+    let uninstall = IERC7579Account::uninstallModuleCall { moduleTypeId: u(4), module: HOOK, deInitData: Bytes::new() }.abi_encode();
+    assert_eq!(chain.pre_check(ALICE, &uninstall), Err(HookError::ModuleManagementBlocked(abi::ModuleManagementBlocked {})));
+    assert_eq!((chain.limit(ALICE, TOKEN), chain.spent(ALICE, TOKEN)), (u(LIMIT), U256::ZERO));
+}
+
+#[test]
+fn t14_reinstalling_yields_exactly_the_new_config() {
+    let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600), (NATIVE, 5, 60)]);
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    lifecycle::uninstall(&mut chain.env, ALICE);
+    assert!(chain.env.slots.is_empty(), "nothing of the account survives");
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]).unwrap();
+    // Documented choice (the reference's): usage is zeroed with the config.
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
+    assert_eq!(chain.limit(ALICE, NATIVE), U256::ZERO, "no stale token");
+}
+
+#[test]
+fn t15_reconfiguring_mid_window_keeps_what_was_spent() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(800))).unwrap();
+    for (limit, window) in [(2_000u64, 7_200u64), (100, 60), (800, 3_600)] {
+        let config = TokenLimit { token: TOKEN, limit: u(limit), window_duration: window };
+        lifecycle::set_spending_limit(&mut chain.env, ALICE, &config, chain.now).unwrap();
+        assert_eq!(chain.spent(ALICE, TOKEN), u(800));
+        let remaining = ledger::remaining_allowance(&mut chain.env, &AccountKey::new(ALICE), TOKEN, chain.now);
+        assert_eq!(remaining, u(limit).saturating_sub(u(800)));
+    }
+}
+
+#[test]
+fn t16_a_fixed_window_lets_at_most_twice_the_limit_across_its_edge() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
+    chain.now = T0 + 3_599;
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    chain.now = T0 + 3_600;
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    // The documented bound of the reference's window: 2L within one window length.
+    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+}
+
+#[test]
+fn t17_time_edges_neither_overflow_nor_reopen_budgets() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 60)]);
+    for _ in 0..3 {
+        // Many transactions with one timestamp share one window.
+        let _ = chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(400)));
+    }
+    assert_eq!(chain.spent(ALICE, TOKEN), u(800));
+    for jump in [1u64 << 40, u64::MAX / 2] {
+        chain.now = chain.now.saturating_add(jump);
+        chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+        assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+    }
+    // Past uint48 the clock stops: a window opened there never closes, so a
+    // clock at the end of time cannot be used to reopen budgets.
+    chain.now = u64::MAX;
+    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+    let start = ledger::config(&mut chain.env, &AccountKey::new(ALICE), TOKEN).unwrap().window_start;
+    assert!(start <= MAX_TIME);
+    let mut chain = Chain::new();
+    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]), Err(HookError::window_too_short(0)));
+}
+
+#[test]
+fn t18_amounts_and_times_at_their_limits_never_wrap() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, MAX_TIME)]).unwrap();
+    let config = TokenLimit { token: TOKEN, limit: U256::MAX, window_duration: MAX_TIME };
+    lifecycle::set_spending_limit(&mut chain.env, ALICE, &config, chain.now).unwrap();
+    let max_transfer = IERC20::transferCall { to: TO, amount: U256::MAX - u(1) }.abi_encode();
+    chain.pre_check(ALICE, &single(TOKEN, 0, &max_transfer)).unwrap();
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), U256::MAX);
+    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+    chain.now = u64::MAX;
+    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err(), "a saturated window never closes");
+}
+
+#[test]
+fn t19_zero_semantics() {
+    let mut chain = Chain::new();
+    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 0, 60)]), Err(HookError::LimitCannotBeZero(abi::LimitCannotBeZero {})));
+    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]), Err(HookError::window_too_short(0)));
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 60), (NATIVE, LIMIT, 60)]);
+    // A zero amount is not recorded...
+    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(0))).unwrap();
+    assert!(chain.env.logs.iter().all(|l| l.topics[0] != abi::SpendingRecorded::SIGNATURE_HASH));
+    // ...but never skips the other checks.
+    assert_eq!(chain.pre_check(ALICE, &single(HOOK, 0, &transfer(0))), Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {})));
+    let delegate = encode::execute(encode::mode(CallType::DelegateCall, 0), TOKEN.to_vec());
+    assert!(chain.pre_check(ALICE, &delegate).is_err());
+    // Token address(0) is the native currency.
+    chain.pre_check(ALICE, &single(TO, 9, &[])).unwrap();
+    assert_eq!(chain.spent(ALICE, NATIVE), u(9));
+}
+
+#[test]
+fn t20_an_nft_configured_as_a_token_is_charged_its_token_id() {
+    // Documented: ERC-721 transferFrom shares ERC-20's selector, so a tracked
+    // NFT contract is charged the token id as an amount (conservative); the
+    // hook cannot tell the two apart without calling the target.
+    let nft = Address::repeat_byte(0x72);
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(nft, LIMIT, 3_600)]);
+    let move_nft = IERC20::transferFromCall { from: ALICE, to: TO, amount: u(42) }.abi_encode();
+    chain.pre_check(ALICE, &single(nft, 0, &move_nft)).unwrap();
+    assert_eq!(chain.spent(ALICE, nft), u(42));
+}
+
+#[test]
+fn t21_uninstall_never_bricks_and_work_is_bounded() {
+    let mut chain = Chain::new();
+    lifecycle::uninstall(&mut chain.env, ALICE); // never installed
+    chain.install(ALICE, MUX, &[(TOKEN, LIMIT, 60)]).unwrap();
+    lifecycle::uninstall(&mut chain.env, ALICE);
+    lifecycle::uninstall(&mut chain.env, ALICE); // twice
+    assert!(chain.env.slots.is_empty());
+    // postCheck keeps no state: nothing to find missing (see the VM tests for
+    // the call itself). A batch of N items does O(N) slot work.
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, u64::MAX, 60)]);
+    let items: Vec<_> = (0..200).map(|_| (TOKEN, 0, transfer(1))).collect();
+    chain.pre_check(ALICE, &batch(&items)).unwrap();
+    assert_eq!(chain.env.logs.len(), 1 + 200, "one log per charged item");
+}
+
+#[test]
+fn t22_storage_layout_is_pinned() {
+    // Slots of one (account, token): a change of layout must be deliberate
+    // (it would strand every deployed account's state). Values recorded at 1.0.0.
+    let key = AccountKey::new(ALICE);
+    let slot = key.token_slot(TOKEN);
+    let expected = alloy_primitives::keccak256(
+        [TOKEN.into_word().0, (U256::from_be_bytes(alloy_primitives::keccak256([ALICE.into_word().0, [0u8; 32]].concat()).0) + u(51)).to_be_bytes::<32>()].concat(),
+    );
+    assert_eq!(slot, U256::from_be_bytes(expected.0));
+    assert_ne!(AccountKey::new(BOB).token_slot(TOKEN), slot);
+}
+
+#[test]
+fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
+    // The hook never calls out (no reentrancy window, no stale storage cache
+    // around a call) and never reads balances, so a sibling sub-hook that
+    // moves tokens in its own preCheck cannot change its accounting. The
+    // artifact's imports prove it on the real program (vm/tests/threats_vm.rs);
+    // here: the charge depends only on the calldata and the hook's storage.
+    let mut a = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    let mut b = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    b.env.store(U256::from(12345), alloy_primitives::B256::repeat_byte(1)); // unrelated state
+    let msg = single(TOKEN, 0, &transfer(300));
+    a.via(MUX, ALICE, &msg).unwrap();
+    b.via(MUX, ALICE, &msg).unwrap();
+    assert_eq!(a.spent(ALICE, TOKEN), b.spent(ALICE, TOKEN));
+}

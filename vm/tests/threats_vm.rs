@@ -1,0 +1,49 @@
+//! The threats that only the real program can show (see `docs/threats.md`).
+
+mod common;
+
+use alloy_primitives::Address;
+use alloy_sol_types::SolCall;
+use common::*;
+use spending_limit_hook::abi::ISpendingLimitHook as I;
+use spending_limit_hook::encode;
+use stylus_local_vm::artifact;
+
+#[test]
+fn t23_the_program_cannot_call_out_or_be_reentered_through_a_call() {
+    let info = artifact::check(&artifact()).unwrap();
+    for forbidden in ["call_contract", "static_call_contract", "delegate_call_contract", "create1", "create2"] {
+        assert!(!info.imports.iter().any(|i| i == forbidden), "the hook imports {forbidden}");
+    }
+    // Every write goes through the host's cache and is flushed by the entry
+    // point: no RawCall exists that would need a flush before it.
+    assert!(info.imports.iter().any(|i| i == "storage_flush_cache"));
+}
+
+#[test]
+fn t21_post_check_with_state_missing_is_a_no_op_and_uninstall_always_succeeds() {
+    let mut chain = Chain::new();
+    let uninstall = I::onUninstallCall { data: vec![].into() }.abi_encode();
+    assert!(chain.tx(ALICE, uninstall.clone()).is_success(), "never installed");
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
+    assert!(chain.tx(ALICE, uninstall.clone()).is_success());
+    let post = encode::with_suffix(encode::post_check(&[]), MUX, ALICE);
+    assert!(chain.tx(MUX, post).is_success(), "postCheck after the state is gone");
+    assert!(chain.tx(ALICE, uninstall).is_success(), "twice");
+}
+
+#[test]
+fn t21_gas_of_a_batch_grows_linearly_with_its_items() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, u64::MAX, 3_600)]);
+    let gas = |chain: &mut Chain, n: usize| {
+        let items: Vec<_> = (0..n).map(|_| (TOKEN, 0, transfer(1))).collect();
+        let out = chain.pre_check(ALICE, &exec_batch(&items));
+        assert!(out.is_success(), "{out:?}");
+        out.gas.total
+    };
+    let (g10, g20, g40) = (gas(&mut chain, 10), gas(&mut chain, 20), gas(&mut chain, 40));
+    let per_item = (g20 - g10) / 10;
+    assert!(per_item < 2_700, "each further item costs {per_item} gas (its log is 2,012)");
+    assert!(g40 - g20 <= 2 * (g20 - g10) + 200, "linear: {g10} {g20} {g40}");
+}

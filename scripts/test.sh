@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 scripts/build.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo test --locked --workspace
+# Every property runs at least 1,000 cases in CI (scripts/assurance.sh --long: 10,000).
+PROPTEST_CASES="${PROPTEST_CASES:-1000}" cargo test --locked --workspace

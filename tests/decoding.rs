@@ -23,6 +23,8 @@
 use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{sol_data, SolCall, SolType};
 use proptest::prelude::*;
+#[path = "support/property.rs"]
+mod property;
 use spending_limit_hook::abi::{self, IERC7579Account};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::env::{Env, MemoryEnv};
@@ -173,90 +175,170 @@ fn run_pre_check(caller: Address, calldata: &[u8]) -> Result<(), TestCaseError> 
     Ok(())
 }
 
-proptest! {
-    #[test]
-    fn canonical_batches_round_trip_and_match_solidity(execs in prop::collection::vec(execution(), 0..6)) {
-        let msg = encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs));
-        prop_assert_eq!(ours(&msg), Ok(execs.clone()));
-        prop_assert_eq!(solidity_reads(&msg), Some(execs));
-    }
+#[test]
+fn canonical_batches_round_trip_and_match_solidity() {
+    property::check(
+        "canonical_batches_round_trip_and_match_solidity",
+        prop::collection::vec(execution(), 0..6),
+        |execs| {
+            let msg = encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs));
+            prop_assert_eq!(ours(&msg), Ok(execs.clone()));
+            prop_assert_eq!(solidity_reads(&msg), Some(execs));
 
-    #[test]
-    fn accepted_mutations_read_as_solidity_reads(
-        execs in prop::collection::vec(execution(), 0..4),
-        single in any::<bool>(),
-        edits in prop::collection::vec((any::<usize>(), any::<u8>()), 1..4),
-        truncate in prop::option::of(any::<usize>()),
-    ) {
-        let msg = if single && !execs.is_empty() {
-            let (t, v, d) = &execs[0];
-            encode::execute(encode::mode(CallType::Single, 0), encode::single(*t, *v, d))
-        } else {
-            encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs))
-        };
-        let mut msg = mutate(msg, &edits);
-        if let Some(cut) = truncate {
-            let len = msg.len();
-            msg.truncate(cut % (len + 1));
-        }
-        if let Ok(decoded) = ours(&msg) {
-            prop_assert_eq!(Some(decoded), solidity_reads(&msg), "0x{}", alloy_primitives::hex::encode(&msg));
-        }
-    }
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn arbitrary_msg_data_never_panics(msg in prop::collection::vec(any::<u8>(), 0..600), sender in any::<[u8; 20]>(), value in any::<[u64; 4]>(), suffix in any::<bool>()) {
-        let calldata = encode::pre_check(Address::from(sender), U256::from_limbs(value), &msg);
-        let (caller, calldata) = if suffix { (MUX, encode::with_suffix(calldata, MUX, ACCOUNT)) } else { (ACCOUNT, calldata) };
-        run_pre_check(caller, &calldata)?;
-    }
+#[test]
+fn accepted_mutations_read_as_solidity_reads() {
+    property::check(
+        "accepted_mutations_read_as_solidity_reads",
+        (
+            prop::collection::vec(execution(), 0..4),
+            any::<bool>(),
+            prop::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+            prop::option::of(any::<usize>()),
+        ),
+        |(execs, single, edits, truncate)| {
+            let msg = if single && !execs.is_empty() {
+                let (t, v, d) = &execs[0];
+                encode::execute(encode::mode(CallType::Single, 0), encode::single(*t, *v, d))
+            } else {
+                encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs))
+            };
+            let mut msg = mutate(msg, &edits);
+            if let Some(cut) = truncate {
+                let len = msg.len();
+                msg.truncate(cut % (len + 1));
+            }
+            if let Ok(decoded) = ours(&msg) {
+                prop_assert_eq!(
+                    Some(decoded),
+                    solidity_reads(&msg),
+                    "0x{}",
+                    alloy_primitives::hex::encode(&msg)
+                );
+            }
 
-    #[test]
-    fn arbitrary_calldata_never_panics(calldata in prop::collection::vec(any::<u8>(), 0..400)) {
-        let mut with_selector = IERC7579Account::executeCall::SELECTOR.to_vec();
-        with_selector.extend_from_slice(&calldata);
-        run_pre_check(ACCOUNT, &calldata)?;
-        run_pre_check(MUX, &with_selector)?;
-    }
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn mutated_valid_inputs_never_panic(
-        execs in prop::collection::vec(execution(), 1..5),
-        edits in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
-        user_op in any::<bool>(),
-    ) {
-        let inner = encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs));
-        let msg = if user_op { encode::execute_user_op(ACCOUNT, &inner) } else { inner };
-        let calldata = encode::with_suffix(encode::pre_check(ACCOUNT, U256::ZERO, &msg), MUX, ACCOUNT);
-        run_pre_check(MUX, &mutate(calldata, &edits))?;
-    }
+#[test]
+fn arbitrary_msg_data_never_panics() {
+    property::check(
+        "arbitrary_msg_data_never_panics",
+        (
+            prop::collection::vec(any::<u8>(), 0..600),
+            any::<[u8; 20]>(),
+            any::<[u64; 4]>(),
+            any::<bool>(),
+        ),
+        |(msg, sender, value, suffix)| {
+            let calldata = encode::pre_check(Address::from(sender), U256::from_limbs(value), &msg);
+            let (caller, calldata) = if suffix {
+                (MUX, encode::with_suffix(calldata, MUX, ACCOUNT))
+            } else {
+                (ACCOUNT, calldata)
+            };
+            run_pre_check(caller, &calldata)?;
 
-    #[test]
-    fn refused_shapes_fail_closed(call_type in any::<u8>(), exec_type in any::<u8>(), data in prop::collection::vec(any::<u8>(), 0..120), selector in any::<[u8; 4]>()) {
-        let mut mode = FixedBytes::<32>::ZERO;
-        mode[0] = call_type;
-        mode[1] = exec_type;
-        let msg = IERC7579Account::executeCall { mode, executionCalldata: Bytes::from(data.clone()) }.abi_encode();
-        let result = execution::decode(&msg);
-        match call_type {
-            0x00 | 0x01 => {}
-            0xff => prop_assert!(matches!(result, Err(Refusal::DelegateCall | Refusal::Decoding))),
-            _ => prop_assert!(matches!(result, Err(Refusal::InvalidCallType | Refusal::Decoding))),
-        }
-        let known = [
-            IERC7579Account::executeCall::SELECTOR,
-            IERC7579Account::executeFromExecutorCall::SELECTOR,
-            IERC7579Account::executeUserOpCall::SELECTOR,
-            IERC7579Account::installModuleCall::SELECTOR,
-            IERC7579Account::uninstallModuleCall::SELECTOR,
-        ];
-        if !known.contains(&selector) {
-            let mut unknown = selector.to_vec();
-            unknown.extend_from_slice(&data);
-            prop_assert_eq!(execution::decode(&unknown), Err(Refusal::UnknownFunction));
-        }
-        run_pre_check(ACCOUNT, &encode::pre_check(ACCOUNT, U256::ZERO, &msg))?;
-    }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn arbitrary_calldata_never_panics() {
+    property::check(
+        "arbitrary_calldata_never_panics",
+        prop::collection::vec(any::<u8>(), 0..400),
+        |calldata| {
+            let mut with_selector = IERC7579Account::executeCall::SELECTOR.to_vec();
+            with_selector.extend_from_slice(&calldata);
+            run_pre_check(ACCOUNT, &calldata)?;
+            run_pre_check(MUX, &with_selector)?;
+
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn mutated_valid_inputs_never_panic() {
+    property::check(
+        "mutated_valid_inputs_never_panic",
+        (
+            prop::collection::vec(execution(), 1..5),
+            prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+            any::<bool>(),
+        ),
+        |(execs, edits, user_op)| {
+            let inner = encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&execs));
+            let msg = if user_op {
+                encode::execute_user_op(ACCOUNT, &inner)
+            } else {
+                inner
+            };
+            let calldata =
+                encode::with_suffix(encode::pre_check(ACCOUNT, U256::ZERO, &msg), MUX, ACCOUNT);
+            run_pre_check(MUX, &mutate(calldata, &edits))?;
+
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn refused_shapes_fail_closed() {
+    property::check(
+        "refused_shapes_fail_closed",
+        (
+            any::<u8>(),
+            any::<u8>(),
+            prop::collection::vec(any::<u8>(), 0..120),
+            any::<[u8; 4]>(),
+        ),
+        |(call_type, exec_type, data, selector)| {
+            let mut mode = FixedBytes::<32>::ZERO;
+            mode[0] = call_type;
+            mode[1] = exec_type;
+            let msg = IERC7579Account::executeCall {
+                mode,
+                executionCalldata: Bytes::from(data.clone()),
+            }
+            .abi_encode();
+            let result = execution::decode(&msg);
+            match call_type {
+                0x00 | 0x01 => {}
+                0xff => prop_assert!(matches!(
+                    result,
+                    Err(Refusal::DelegateCall | Refusal::Decoding)
+                )),
+                _ => prop_assert!(matches!(
+                    result,
+                    Err(Refusal::InvalidCallType | Refusal::Decoding)
+                )),
+            }
+            let known = [
+                IERC7579Account::executeCall::SELECTOR,
+                IERC7579Account::executeFromExecutorCall::SELECTOR,
+                IERC7579Account::executeUserOpCall::SELECTOR,
+                IERC7579Account::installModuleCall::SELECTOR,
+                IERC7579Account::uninstallModuleCall::SELECTOR,
+            ];
+            if !known.contains(&selector) {
+                let mut unknown = selector.to_vec();
+                unknown.extend_from_slice(&data);
+                prop_assert_eq!(execution::decode(&unknown), Err(Refusal::UnknownFunction));
+            }
+            run_pre_check(ACCOUNT, &encode::pre_check(ACCOUNT, U256::ZERO, &msg))?;
+
+            Ok(())
+        },
+    );
 }
 
 #[test]

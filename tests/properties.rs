@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
+#[path = "support/property.rs"]
+mod property;
 use spending_limit_hook::abi::{self, TokenLimitInit, IERC20};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::env::MemoryEnv;
@@ -274,7 +276,7 @@ fn msg_data(path: Path, account: Address, items: &[Item]) -> Vec<u8> {
             }
         })
         .collect();
-    let single = |exec_type| match executions.first() {
+    let single = || match executions.first() {
         Some((t, v, d)) if executions.len() == 1 => encode::single(*t, *v, d),
         _ => encode::single(RECIPIENT, U256::ZERO, &[]),
     };
@@ -282,14 +284,14 @@ fn msg_data(path: Path, account: Address, items: &[Item]) -> Vec<u8> {
         Path::Batch => {
             encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&executions))
         }
-        Path::Execute => encode::execute(encode::mode(CallType::Single, 0), single(0)),
-        Path::TryMode => encode::execute(encode::mode(CallType::Single, 1), single(1)),
+        Path::Execute => encode::execute(encode::mode(CallType::Single, 0), single()),
+        Path::TryMode => encode::execute(encode::mode(CallType::Single, 1), single()),
         Path::FromExecutor => {
-            encode::execute_from_executor(encode::mode(CallType::Single, 0), single(0))
+            encode::execute_from_executor(encode::mode(CallType::Single, 0), single())
         }
         Path::UserOp => encode::execute_user_op(
             account,
-            &encode::execute(encode::mode(CallType::Single, 0), single(0)),
+            &encode::execute(encode::mode(CallType::Single, 0), single()),
         ),
     }
 }
@@ -635,39 +637,81 @@ impl World {
     }
 }
 
-proptest! {
-    // Cases come from PROPTEST_CASES (proptest reads it); 256 by default.
-    #[test]
-    fn hook_matches_the_reference_model_and_keeps_its_invariants(ops in prop::collection::vec(op(), 1..40)) {
-        let mut world = World::new();
-        for op in &ops {
-            world.apply(op)?;
-        }
-    }
+#[test]
+fn hook_matches_the_reference_model_and_keeps_its_invariants() {
+    property::check(
+        "hook_matches_the_reference_model_and_keeps_its_invariants",
+        prop::collection::vec(op(), 1..40),
+        |ops| {
+            let mut world = World::new();
+            for op in &ops {
+                world.apply(op)?;
+            }
 
-    /// Storage slots of distinct (account, token) pairs never alias.
-    #[test]
-    fn slots_never_alias(a in any::<[u8; 20]>(), t in any::<[u8; 20]>(), b in any::<[u8; 20]>(), u in any::<[u8; 20]>()) {
-        let (a, t, b, u) = (Address::from(a), Address::from(t), Address::from(b), Address::from(u));
-        let same = AccountKey::new(a).token_slot(t) == AccountKey::new(b).token_slot(u);
-        prop_assert_eq!(same, (a, t) == (b, u));
-    }
+            Ok(())
+        },
+    );
+}
 
-    /// Window arithmetic: a window is [start, end), end saturates, and the
-    /// remaining amount never exceeds the limit, at any time.
-    #[test]
-    fn window_arithmetic_never_wraps(start in any::<u64>(), duration in any::<u64>(), now in any::<u64>(), limit in any::<[u64; 4]>(), spent in any::<[u64; 4]>(), amount in any::<[u64; 4]>()) {
-        let (limit, spent, amount) = (U256::from_limbs(limit), U256::from_limbs(spent), U256::from_limbs(amount));
-        let end = window::window_end(window::clamp_time(start), duration);
-        prop_assert!(end <= MAX_TIME);
-        let now = window::clamp_time(now);
-        if window::is_closed(end, now) {
-            prop_assert!(now >= end);
-        }
-        prop_assert!(window::remaining(limit, spent) <= limit);
-        match window::charge(limit, spent, amount) {
-            Ok(total) => prop_assert!(total <= limit && total >= spent),
-            Err(e) => prop_assert!(amount > e.remaining),
-        }
-    }
+/// Storage slots of distinct (account, token) pairs never alias.
+#[test]
+fn slots_never_alias() {
+    property::check(
+        "slots_never_alias",
+        (
+            any::<[u8; 20]>(),
+            any::<[u8; 20]>(),
+            any::<[u8; 20]>(),
+            any::<[u8; 20]>(),
+        ),
+        |(a, t, b, u)| {
+            let (a, t, b, u) = (
+                Address::from(a),
+                Address::from(t),
+                Address::from(b),
+                Address::from(u),
+            );
+            let same = AccountKey::new(a).token_slot(t) == AccountKey::new(b).token_slot(u);
+            prop_assert_eq!(same, (a, t) == (b, u));
+
+            Ok(())
+        },
+    );
+}
+
+/// Window arithmetic: a window is [start, end), end saturates, and the
+/// remaining amount never exceeds the limit, at any time.
+#[test]
+fn window_arithmetic_never_wraps() {
+    property::check(
+        "window_arithmetic_never_wraps",
+        (
+            any::<u64>(),
+            any::<u64>(),
+            any::<u64>(),
+            any::<[u64; 4]>(),
+            any::<[u64; 4]>(),
+            any::<[u64; 4]>(),
+        ),
+        |(start, duration, now, limit, spent, amount)| {
+            let (limit, spent, amount) = (
+                U256::from_limbs(limit),
+                U256::from_limbs(spent),
+                U256::from_limbs(amount),
+            );
+            let end = window::window_end(window::clamp_time(start), duration);
+            prop_assert!(end <= MAX_TIME);
+            let now = window::clamp_time(now);
+            if window::is_closed(end, now) {
+                prop_assert!(now >= end);
+            }
+            prop_assert!(window::remaining(limit, spent) <= limit);
+            match window::charge(limit, spent, amount) {
+                Ok(total) => prop_assert!(total <= limit && total >= spent),
+                Err(e) => prop_assert!(amount > e.remaining),
+            }
+
+            Ok(())
+        },
+    );
 }

@@ -4,11 +4,22 @@
 //! threats (11, 21's gas bound, 23) also run on the local VM in
 //! `vm/tests/hook_e2e.rs` and `vm/tests/threats_vm.rs`.
 
-#![allow(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // tests: a panic is a failure
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests: a panic is a failure
 
-use alloy_primitives::{aliases::{U160, U48}, Address, Bytes, FixedBytes, U256};
+use alloy_primitives::{
+    aliases::{U160, U48},
+    Address, Bytes, FixedBytes, U256,
+};
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
-use spending_limit_hook::abi::{self, IDai, IERC1363, IERC20, IERC777, IERC7579Account, IPermit2, TokenLimitInit};
+use spending_limit_hook::abi::{
+    self, IDai, IERC7579Account, IPermit2, TokenLimitInit, IERC1363, IERC20, IERC777,
+};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::env::{Env, MemoryEnv};
 use spending_limit_hook::error::HookError;
@@ -40,7 +51,10 @@ struct Chain {
 
 impl Chain {
     fn new() -> Self {
-        Self { env: MemoryEnv::default(), now: T0 }
+        Self {
+            env: MemoryEnv::default(),
+            now: T0,
+        }
     }
 
     fn with(account: Address, forwarder: Address, limits: &[(Address, u64, u64)]) -> Self {
@@ -49,17 +63,29 @@ impl Chain {
         chain
     }
 
-    fn install(&mut self, account: Address, forwarder: Address, limits: &[(Address, u64, u64)]) -> Result<(), HookError> {
+    fn install(
+        &mut self,
+        account: Address,
+        forwarder: Address,
+        limits: &[(Address, u64, u64)],
+    ) -> Result<(), HookError> {
         let limits: Vec<TokenLimitInit> = limits
             .iter()
-            .map(|(t, l, w)| TokenLimitInit { token: *t, limit: u(*l), windowDuration: U48::from(*w) })
+            .map(|(t, l, w)| TokenLimitInit {
+                token: *t,
+                limit: u(*l),
+                windowDuration: U48::from(*w),
+            })
             .collect();
         let data = (forwarder, limits).abi_encode_params();
         self.tx(|env, now| lifecycle::install(env, account, &data, now))
     }
 
     /// One transaction: a failure leaves storage as it was (the revert).
-    fn tx(&mut self, f: impl FnOnce(&mut MemoryEnv, u64) -> Result<(), HookError>) -> Result<(), HookError> {
+    fn tx(
+        &mut self,
+        f: impl FnOnce(&mut MemoryEnv, u64) -> Result<(), HookError>,
+    ) -> Result<(), HookError> {
         let before = self.env.slots.clone();
         let result = f(&mut self.env, self.now);
         if result.is_err() {
@@ -77,28 +103,45 @@ impl Chain {
     }
 
     fn via(&mut self, caller: Address, account: Address, msg: &[u8]) -> Result<(), HookError> {
-        self.call(caller, encode::with_suffix(encode::pre_check(account, U256::ZERO, msg), MUX, account))
+        self.call(
+            caller,
+            encode::with_suffix(encode::pre_check(account, U256::ZERO, msg), MUX, account),
+        )
     }
 
     fn spent(&mut self, account: Address, token: Address) -> U256 {
-        ledger::config(&mut self.env, &AccountKey::new(account), token).map(|c| c.spent).unwrap_or_default()
+        ledger::config(&mut self.env, &AccountKey::new(account), token)
+            .map(|c| c.spent)
+            .unwrap_or_default()
     }
 
     fn limit(&mut self, account: Address, token: Address) -> U256 {
-        ledger::config(&mut self.env, &AccountKey::new(account), token).map(|c| c.limit).unwrap_or_default()
+        ledger::config(&mut self.env, &AccountKey::new(account), token)
+            .map(|c| c.limit)
+            .unwrap_or_default()
     }
 }
 
 fn transfer(amount: u64) -> Vec<u8> {
-    IERC20::transferCall { to: TO, amount: u(amount) }.abi_encode()
+    IERC20::transferCall {
+        to: TO,
+        amount: u(amount),
+    }
+    .abi_encode()
 }
 
 fn single(target: Address, value: u64, data: &[u8]) -> Vec<u8> {
-    encode::execute(encode::mode(CallType::Single, 0), encode::single(target, u(value), data))
+    encode::execute(
+        encode::mode(CallType::Single, 0),
+        encode::single(target, u(value), data),
+    )
 }
 
 fn batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
-    let items: Vec<_> = items.iter().map(|(t, v, d)| (*t, u(*v), d.clone())).collect();
+    let items: Vec<_> = items
+        .iter()
+        .map(|(t, v, d)| (*t, u(*v), d.clone()))
+        .collect();
     encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
 }
 
@@ -110,50 +153,189 @@ fn unknown() -> HookError {
 fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
     let a = u(123);
     let charged: Vec<(Address, Vec<u8>)> = vec![
-        (TOKEN, IERC20::transferCall { to: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC20::approveCall { spender: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC20::transferFromCall { from: ALICE, to: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC20::increaseAllowanceCall { spender: TO, addedValue: a }.abi_encode()),
-        (TOKEN, IERC1363::transferAndCall_0Call { to: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC1363::transferAndCall_1Call { to: TO, amount: a, data: Bytes::new() }.abi_encode()),
-        (TOKEN, IERC1363::transferFromAndCall_0Call { from: ALICE, to: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC1363::transferFromAndCall_1Call { from: ALICE, to: TO, amount: a, data: Bytes::new() }.abi_encode()),
-        (TOKEN, IERC1363::approveAndCall_0Call { spender: TO, amount: a }.abi_encode()),
-        (TOKEN, IERC1363::approveAndCall_1Call { spender: TO, amount: a, data: Bytes::new() }.abi_encode()),
-        (TOKEN, IERC777::sendCall { to: TO, amount: a, data: Bytes::new() }.abi_encode()),
-        (TOKEN, IERC777::operatorSendCall { from: ALICE, to: TO, amount: a, data: Bytes::new(), operatorData: Bytes::new() }.abi_encode()),
+        (
+            TOKEN,
+            IERC20::transferCall { to: TO, amount: a }.abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC20::approveCall {
+                spender: TO,
+                amount: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC20::transferFromCall {
+                from: ALICE,
+                to: TO,
+                amount: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC20::increaseAllowanceCall {
+                spender: TO,
+                addedValue: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::transferAndCall_0Call { to: TO, amount: a }.abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::transferAndCall_1Call {
+                to: TO,
+                amount: a,
+                data: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::transferFromAndCall_0Call {
+                from: ALICE,
+                to: TO,
+                amount: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::transferFromAndCall_1Call {
+                from: ALICE,
+                to: TO,
+                amount: a,
+                data: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::approveAndCall_0Call {
+                spender: TO,
+                amount: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC1363::approveAndCall_1Call {
+                spender: TO,
+                amount: a,
+                data: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC777::sendCall {
+                to: TO,
+                amount: a,
+                data: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
+        (
+            TOKEN,
+            IERC777::operatorSendCall {
+                from: ALICE,
+                to: TO,
+                amount: a,
+                data: Bytes::new(),
+                operatorData: Bytes::new(),
+            }
+            .abi_encode(),
+        ),
         (TOKEN, IDai::pushCall { usr: TO, wad: a }.abi_encode()),
-        (TOKEN, IDai::moveCall { src: ALICE, dst: TO, wad: a }.abi_encode()),
-        (Address::repeat_byte(0x22), IPermit2::approveCall { token: TOKEN, spender: TO, amount: U160::from(123), expiration: U48::from(1) }.abi_encode()),
-        (Address::repeat_byte(0x22), IPermit2::transferFromCall { from: ALICE, to: TO, amount: U160::from(123), token: TOKEN }.abi_encode()),
+        (
+            TOKEN,
+            IDai::moveCall {
+                src: ALICE,
+                dst: TO,
+                wad: a,
+            }
+            .abi_encode(),
+        ),
+        (
+            Address::repeat_byte(0x22),
+            IPermit2::approveCall {
+                token: TOKEN,
+                spender: TO,
+                amount: U160::from(123),
+                expiration: U48::from(1),
+            }
+            .abi_encode(),
+        ),
+        (
+            Address::repeat_byte(0x22),
+            IPermit2::transferFromCall {
+                from: ALICE,
+                to: TO,
+                amount: U160::from(123),
+                token: TOKEN,
+            }
+            .abi_encode(),
+        ),
     ];
     for (target, data) in charged {
         let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
         chain.pre_check(ALICE, &single(target, 0, &data)).unwrap();
-        assert_eq!(chain.spent(ALICE, TOKEN), a, "{:02x?} is charged in full", &data[..4]);
+        assert_eq!(
+            chain.spent(ALICE, TOKEN),
+            a,
+            "{:02x?} is charged in full",
+            &data[..4]
+        );
     }
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     let grant = IERC777::authorizeOperatorCall { operator: TO }.abi_encode();
-    assert_eq!(chain.pre_check(ALICE, &single(TOKEN, 0, &grant)), Err(unknown()), "unbounded grants are refused");
+    assert_eq!(
+        chain.pre_check(ALICE, &single(TOKEN, 0, &grant)),
+        Err(unknown()),
+        "unbounded grants are refused"
+    );
 }
 
 #[test]
 fn t02_approve_drain_loops_are_bounded_by_the_limit() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     let drainer = Address::repeat_byte(0xdd);
-    let approve = |amount| IERC20::approveCall { spender: drainer, amount: u(amount) }.abi_encode();
-    let drain = IERC20::transferFromCall { from: ALICE, to: drainer, amount: u(300) }.abi_encode();
+    let approve = |amount| {
+        IERC20::approveCall {
+            spender: drainer,
+            amount: u(amount),
+        }
+        .abi_encode()
+    };
+    let drain = IERC20::transferFromCall {
+        from: ALICE,
+        to: drainer,
+        amount: u(300),
+    }
+    .abi_encode();
     let mut charged = 0u64;
     for _ in 0..10 {
         // [drainer pulls, approve again], as a batch; approvals are full spends.
-        let round = batch(&[(drainer, 0, vec![1, 2, 3, 4]), (TOKEN, 0, approve(300)), (TOKEN, 0, approve(0))]);
+        let round = batch(&[
+            (drainer, 0, vec![1, 2, 3, 4]),
+            (TOKEN, 0, approve(300)),
+            (TOKEN, 0, approve(0)),
+        ]);
         if chain.pre_check(ALICE, &round).is_ok() {
             charged += 300;
         }
         let _ = chain.pre_check(ALICE, &single(TOKEN, 0, &drain));
     }
     assert!(chain.spent(ALICE, TOKEN) <= u(LIMIT));
-    assert!(charged <= LIMIT, "at most the limit was approved in the window");
+    assert!(
+        charged <= LIMIT,
+        "at most the limit was approved in the window"
+    );
 }
 
 #[test]
@@ -163,7 +345,9 @@ fn t03_third_party_pull_through_a_router_is_not_seen() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     let router = Address::repeat_byte(0x55);
     let swap = [0x38u8, 0xed, 0x17, 0x39, 0, 0, 0, 0].to_vec();
-    chain.pre_check(ALICE, &batch(&[(router, 0, swap)])).unwrap();
+    chain
+        .pre_check(ALICE, &batch(&[(router, 0, swap)]))
+        .unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
 }
 
@@ -181,12 +365,20 @@ fn t04_signature_spending_happens_outside_executions() {
 
 #[test]
 fn t05_batches_charge_every_item_and_an_empty_batch_charges_nothing() {
-    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
+    let mut chain = Chain::with(
+        ALICE,
+        Address::ZERO,
+        &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)],
+    );
     chain.pre_check(ALICE, &batch(&[])).unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
     let items: Vec<_> = (1..=5).map(|i| (TOKEN, i, transfer(i * 10))).collect();
     chain.pre_check(ALICE, &batch(&items)).unwrap();
-    assert_eq!(chain.spent(ALICE, TOKEN), u(150), "every item, not only the first");
+    assert_eq!(
+        chain.spent(ALICE, TOKEN),
+        u(150),
+        "every item, not only the first"
+    );
     assert_eq!(chain.spent(ALICE, NATIVE), u(15));
 }
 
@@ -198,8 +390,16 @@ fn t06_delegatecall_and_unknown_call_types_revert() {
         let mut mode = encode::mode(CallType::DelegateCall, exec_type);
         for selector in [0u8, 0xaa] {
             mode[6] = selector;
-            for msg in [encode::execute(mode, data.clone()), encode::execute_from_executor(mode, data.clone())] {
-                assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::DelegateCallNotAllowed(abi::DelegateCallNotAllowed {})));
+            for msg in [
+                encode::execute(mode, data.clone()),
+                encode::execute_from_executor(mode, data.clone()),
+            ] {
+                assert_eq!(
+                    chain.pre_check(ALICE, &msg),
+                    Err(HookError::DelegateCallNotAllowed(
+                        abi::DelegateCallNotAllowed {}
+                    ))
+                );
             }
         }
     }
@@ -207,7 +407,10 @@ fn t06_delegatecall_and_unknown_call_types_revert() {
         let mut mode = FixedBytes::<32>::ZERO;
         mode[0] = call_type;
         let msg = encode::execute(mode, encode::single(TOKEN, U256::ZERO, &transfer(1)));
-        assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::InvalidCallType(abi::InvalidCallType {})));
+        assert_eq!(
+            chain.pre_check(ALICE, &msg),
+            Err(HookError::InvalidCallType(abi::InvalidCallType {}))
+        );
     }
 }
 
@@ -216,16 +419,30 @@ fn t07_execute_executor_and_user_op_charge_identically() {
     let inner = single(TOKEN, 3, &transfer(7));
     let paths = [
         inner.clone(),
-        encode::execute_from_executor(encode::mode(CallType::Single, 0), encode::single(TOKEN, u(3), &transfer(7))),
+        encode::execute_from_executor(
+            encode::mode(CallType::Single, 0),
+            encode::single(TOKEN, u(3), &transfer(7)),
+        ),
         encode::execute_user_op(ALICE, &inner),
     ];
     for msg in paths {
-        let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
+        let mut chain = Chain::with(
+            ALICE,
+            Address::ZERO,
+            &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)],
+        );
         chain.pre_check(ALICE, &msg).unwrap();
-        assert_eq!((chain.spent(ALICE, TOKEN), chain.spent(ALICE, NATIVE)), (u(7), u(3)));
+        assert_eq!(
+            (chain.spent(ALICE, TOKEN), chain.spent(ALICE, NATIVE)),
+            (u(7), u(3))
+        );
     }
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-    assert_eq!(chain.pre_check(ALICE, &[0x12, 0x34, 0x56, 0x78]), Err(unknown()), "unknown selectors fail closed");
+    assert_eq!(
+        chain.pre_check(ALICE, &[0x12, 0x34, 0x56, 0x78]),
+        Err(unknown()),
+        "unknown selectors fail closed"
+    );
 }
 
 #[test]
@@ -233,7 +450,10 @@ fn t08_try_mode_is_charged_conservatively() {
     // The hook cannot see which calls fail under EXECTYPE_TRY; it charges
     // them as if they succeed (never less), as the README says.
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-    let msg = encode::execute(encode::mode(CallType::Single, 1), encode::single(TOKEN, U256::ZERO, &transfer(400)));
+    let msg = encode::execute(
+        encode::mode(CallType::Single, 1),
+        encode::single(TOKEN, U256::ZERO, &transfer(400)),
+    );
     chain.pre_check(ALICE, &msg).unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), u(400));
 }
@@ -259,37 +479,78 @@ fn t10_a_spoofed_suffix_leaves_the_victim_untouched() {
     let before = chain.env.slots.clone();
     let msg = single(TOKEN, 0, &transfer(LIMIT));
     // Any caller may append any 20 bytes; only the registered forwarder counts.
-    assert_eq!(chain.via(attacker, ALICE, &msg), Err(HookError::not_initialized(attacker)));
+    assert_eq!(
+        chain.via(attacker, ALICE, &msg),
+        Err(HookError::not_initialized(attacker))
+    );
     assert_eq!(chain.env.slots, before);
     // Config setters never read a suffix: they act for the caller itself.
-    let config = TokenLimit { token: TOKEN, limit: U256::MAX, window_duration: 60 };
-    assert_eq!(lifecycle::set_spending_limit(&mut chain.env, attacker, &config, T0), Err(HookError::not_initialized(attacker)));
+    let config = TokenLimit {
+        token: TOKEN,
+        limit: U256::MAX,
+        window_duration: 60,
+    };
+    assert_eq!(
+        lifecycle::set_spending_limit(&mut chain.env, attacker, &config, T0),
+        Err(HookError::not_initialized(attacker))
+    );
     assert_eq!(chain.limit(ALICE, TOKEN), u(LIMIT));
     // Uninstall clears the forwarder (Ackee W3).
     lifecycle::uninstall(&mut chain.env, ALICE);
-    assert_eq!(ledger::account(&mut chain.env, &AccountKey::new(ALICE)).forwarder, Address::ZERO);
+    assert_eq!(
+        ledger::account(&mut chain.env, &AccountKey::new(ALICE)).forwarder,
+        Address::ZERO
+    );
 }
 
 #[test]
 fn t11_accounts_behind_one_multiplexer_keep_their_own_counters() {
     let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     chain.install(BOB, MUX, &[(TOKEN, LIMIT, 3_600)]).unwrap();
-    chain.via(MUX, ALICE, &single(TOKEN, 0, &transfer(600))).unwrap();
-    chain.via(MUX, BOB, &single(TOKEN, 0, &transfer(900))).unwrap();
-    assert_eq!((chain.spent(ALICE, TOKEN), chain.spent(BOB, TOKEN)), (u(600), u(900)));
+    chain
+        .via(MUX, ALICE, &single(TOKEN, 0, &transfer(600)))
+        .unwrap();
+    chain
+        .via(MUX, BOB, &single(TOKEN, 0, &transfer(900)))
+        .unwrap();
+    assert_eq!(
+        (chain.spent(ALICE, TOKEN), chain.spent(BOB, TOKEN)),
+        (u(600), u(900))
+    );
 }
 
 #[test]
 fn t12_native_value_is_counted_once_on_every_path() {
-    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)]);
-    chain.pre_check(ALICE, &batch(&[(TO, 5, vec![]), (TOKEN, 7, transfer(1)), (TO, 11, vec![9, 9, 9, 9])])).unwrap();
-    assert_eq!(chain.spent(ALICE, NATIVE), u(23), "value with and without calldata");
+    let mut chain = Chain::with(
+        ALICE,
+        Address::ZERO,
+        &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)],
+    );
+    chain
+        .pre_check(
+            ALICE,
+            &batch(&[
+                (TO, 5, vec![]),
+                (TOKEN, 7, transfer(1)),
+                (TO, 11, vec![9, 9, 9, 9]),
+            ]),
+        )
+        .unwrap();
+    assert_eq!(
+        chain.spent(ALICE, NATIVE),
+        u(23),
+        "value with and without calldata"
+    );
     // A nested self-execution: the outer call targets the account itself with
     // `execute`; the account's own execute runs the hook again for the inner
     // items. Each item is charged exactly once.
     let inner = single(TOKEN, 0, &transfer(5));
     chain.pre_check(ALICE, &single(ALICE, 0, &inner)).unwrap();
-    assert_eq!(chain.spent(ALICE, TOKEN), u(1), "the outer call moves nothing itself");
+    assert_eq!(
+        chain.spent(ALICE, TOKEN),
+        u(1),
+        "the outer call moves nothing itself"
+    );
     chain.pre_check(ALICE, &inner).unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), u(6));
 }
@@ -297,25 +558,59 @@ fn t12_native_value_is_counted_once_on_every_path() {
 #[test]
 fn t13_executions_cannot_reconfigure_the_hook() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-    let raise = abi::ISpendingLimitHook::setSpendingLimitCall { token: TOKEN, limit: U256::MAX, windowDuration: U48::from(60) }.abi_encode();
-    let forge = abi::ISpendingLimitHook::setTrustedForwarderCall { forwarder: Address::repeat_byte(0xee) }.abi_encode();
+    let raise = abi::ISpendingLimitHook::setSpendingLimitCall {
+        token: TOKEN,
+        limit: U256::MAX,
+        windowDuration: U48::from(60),
+    }
+    .abi_encode();
+    let forge = abi::ISpendingLimitHook::setTrustedForwarderCall {
+        forwarder: Address::repeat_byte(0xee),
+    }
+    .abi_encode();
     for data in [raise, forge, vec![]] {
-        for msg in [single(HOOK, 0, &data), batch(&[(TOKEN, 0, transfer(1)), (HOOK, 0, data.clone())])] {
-            assert_eq!(chain.pre_check(ALICE, &msg), Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {})));
+        for msg in [
+            single(HOOK, 0, &data),
+            batch(&[(TOKEN, 0, transfer(1)), (HOOK, 0, data.clone())]),
+        ] {
+            assert_eq!(
+                chain.pre_check(ALICE, &msg),
+                Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}))
+            );
         }
     }
-    let uninstall = IERC7579Account::uninstallModuleCall { moduleTypeId: u(4), module: HOOK, deInitData: Bytes::new() }.abi_encode();
-    assert_eq!(chain.pre_check(ALICE, &uninstall), Err(HookError::ModuleManagementBlocked(abi::ModuleManagementBlocked {})));
-    assert_eq!((chain.limit(ALICE, TOKEN), chain.spent(ALICE, TOKEN)), (u(LIMIT), U256::ZERO));
+    let uninstall = IERC7579Account::uninstallModuleCall {
+        moduleTypeId: u(4),
+        module: HOOK,
+        deInitData: Bytes::new(),
+    }
+    .abi_encode();
+    assert_eq!(
+        chain.pre_check(ALICE, &uninstall),
+        Err(HookError::ModuleManagementBlocked(
+            abi::ModuleManagementBlocked {}
+        ))
+    );
+    assert_eq!(
+        (chain.limit(ALICE, TOKEN), chain.spent(ALICE, TOKEN)),
+        (u(LIMIT), U256::ZERO)
+    );
 }
 
 #[test]
 fn t14_reinstalling_yields_exactly_the_new_config() {
     let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600), (NATIVE, 5, 60)]);
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .unwrap();
     lifecycle::uninstall(&mut chain.env, ALICE);
-    assert!(chain.env.slots.is_empty(), "nothing of the account survives");
-    chain.install(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]).unwrap();
+    assert!(
+        chain.env.slots.is_empty(),
+        "nothing of the account survives"
+    );
+    chain
+        .install(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)])
+        .unwrap();
     // Documented choice (the reference's): usage is zeroed with the config.
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
     assert_eq!(chain.limit(ALICE, NATIVE), U256::ZERO, "no stale token");
@@ -324,12 +619,19 @@ fn t14_reinstalling_yields_exactly_the_new_config() {
 #[test]
 fn t15_reconfiguring_mid_window_keeps_what_was_spent() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(800))).unwrap();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(800)))
+        .unwrap();
     for (limit, window) in [(2_000u64, 7_200u64), (100, 60), (800, 3_600)] {
-        let config = TokenLimit { token: TOKEN, limit: u(limit), window_duration: window };
+        let config = TokenLimit {
+            token: TOKEN,
+            limit: u(limit),
+            window_duration: window,
+        };
         lifecycle::set_spending_limit(&mut chain.env, ALICE, &config, chain.now).unwrap();
         assert_eq!(chain.spent(ALICE, TOKEN), u(800));
-        let remaining = ledger::remaining_allowance(&mut chain.env, &AccountKey::new(ALICE), TOKEN, chain.now);
+        let remaining =
+            ledger::remaining_allowance(&mut chain.env, &AccountKey::new(ALICE), TOKEN, chain.now);
         assert_eq!(remaining, u(limit).saturating_sub(u(800)));
     }
 }
@@ -338,11 +640,17 @@ fn t15_reconfiguring_mid_window_keeps_what_was_spent() {
 fn t16_a_fixed_window_lets_at_most_twice_the_limit_across_its_edge() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     chain.now = T0 + 3_599;
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .unwrap();
     chain.now = T0 + 3_600;
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .unwrap();
     // The documented bound of the reference's window: 2L within one window length.
-    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+    assert!(chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .is_err());
 }
 
 #[test]
@@ -355,45 +663,96 @@ fn t17_time_edges_neither_overflow_nor_reopen_budgets() {
     assert_eq!(chain.spent(ALICE, TOKEN), u(800));
     for jump in [1u64 << 40, u64::MAX / 2] {
         chain.now = chain.now.saturating_add(jump);
-        chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT))).unwrap();
-        assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+        chain
+            .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+            .unwrap();
+        assert!(chain
+            .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+            .is_err());
     }
     // Past uint48 the clock stops: a window opened there never closes, so a
     // clock at the end of time cannot be used to reopen budgets.
     chain.now = u64::MAX;
-    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
-    let start = ledger::config(&mut chain.env, &AccountKey::new(ALICE), TOKEN).unwrap().window_start;
+    assert!(chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .is_err());
+    let start = ledger::config(&mut chain.env, &AccountKey::new(ALICE), TOKEN)
+        .unwrap()
+        .window_start;
     assert!(start <= MAX_TIME);
     let mut chain = Chain::new();
-    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]), Err(HookError::window_too_short(0)));
+    assert_eq!(
+        chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]),
+        Err(HookError::window_too_short(0))
+    );
 }
 
 #[test]
 fn t18_amounts_and_times_at_their_limits_never_wrap() {
     let mut chain = Chain::new();
-    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, MAX_TIME)]).unwrap();
-    let config = TokenLimit { token: TOKEN, limit: U256::MAX, window_duration: MAX_TIME };
+    chain
+        .install(ALICE, Address::ZERO, &[(TOKEN, 1, MAX_TIME)])
+        .unwrap();
+    let config = TokenLimit {
+        token: TOKEN,
+        limit: U256::MAX,
+        window_duration: MAX_TIME,
+    };
     lifecycle::set_spending_limit(&mut chain.env, ALICE, &config, chain.now).unwrap();
-    let max_transfer = IERC20::transferCall { to: TO, amount: U256::MAX - u(1) }.abi_encode();
-    chain.pre_check(ALICE, &single(TOKEN, 0, &max_transfer)).unwrap();
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).unwrap();
+    let max_transfer = IERC20::transferCall {
+        to: TO,
+        amount: U256::MAX - u(1),
+    }
+    .abi_encode();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &max_transfer))
+        .unwrap();
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::MAX);
-    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err());
+    assert!(chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .is_err());
     chain.now = u64::MAX;
-    assert!(chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(1))).is_err(), "a saturated window never closes");
+    assert!(
+        chain
+            .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+            .is_err(),
+        "a saturated window never closes"
+    );
 }
 
 #[test]
 fn t19_zero_semantics() {
     let mut chain = Chain::new();
-    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 0, 60)]), Err(HookError::LimitCannotBeZero(abi::LimitCannotBeZero {})));
-    assert_eq!(chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]), Err(HookError::window_too_short(0)));
-    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 60), (NATIVE, LIMIT, 60)]);
+    assert_eq!(
+        chain.install(ALICE, Address::ZERO, &[(TOKEN, 0, 60)]),
+        Err(HookError::LimitCannotBeZero(abi::LimitCannotBeZero {}))
+    );
+    assert_eq!(
+        chain.install(ALICE, Address::ZERO, &[(TOKEN, 1, 0)]),
+        Err(HookError::window_too_short(0))
+    );
+    let mut chain = Chain::with(
+        ALICE,
+        Address::ZERO,
+        &[(TOKEN, LIMIT, 60), (NATIVE, LIMIT, 60)],
+    );
     // A zero amount is not recorded...
-    chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(0))).unwrap();
-    assert!(chain.env.logs.iter().all(|l| l.topics[0] != abi::SpendingRecorded::SIGNATURE_HASH));
+    chain
+        .pre_check(ALICE, &single(TOKEN, 0, &transfer(0)))
+        .unwrap();
+    assert!(chain
+        .env
+        .logs
+        .iter()
+        .all(|l| l.topics[0] != abi::SpendingRecorded::SIGNATURE_HASH));
     // ...but never skips the other checks.
-    assert_eq!(chain.pre_check(ALICE, &single(HOOK, 0, &transfer(0))), Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {})));
+    assert_eq!(
+        chain.pre_check(ALICE, &single(HOOK, 0, &transfer(0))),
+        Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}))
+    );
     let delegate = encode::execute(encode::mode(CallType::DelegateCall, 0), TOKEN.to_vec());
     assert!(chain.pre_check(ALICE, &delegate).is_err());
     // Token address(0) is the native currency.
@@ -408,7 +767,12 @@ fn t20_an_nft_configured_as_a_token_is_charged_its_token_id() {
     // hook cannot tell the two apart without calling the target.
     let nft = Address::repeat_byte(0x72);
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(nft, LIMIT, 3_600)]);
-    let move_nft = IERC20::transferFromCall { from: ALICE, to: TO, amount: u(42) }.abi_encode();
+    let move_nft = IERC20::transferFromCall {
+        from: ALICE,
+        to: TO,
+        amount: u(42),
+    }
+    .abi_encode();
     chain.pre_check(ALICE, &single(nft, 0, &move_nft)).unwrap();
     assert_eq!(chain.spent(ALICE, nft), u(42));
 }
@@ -436,7 +800,14 @@ fn t22_storage_layout_is_pinned() {
     let key = AccountKey::new(ALICE);
     let slot = key.token_slot(TOKEN);
     let expected = alloy_primitives::keccak256(
-        [TOKEN.into_word().0, (U256::from_be_bytes(alloy_primitives::keccak256([ALICE.into_word().0, [0u8; 32]].concat()).0) + u(51)).to_be_bytes::<32>()].concat(),
+        [
+            TOKEN.into_word().0,
+            (U256::from_be_bytes(
+                alloy_primitives::keccak256([ALICE.into_word().0, [0u8; 32]].concat()).0,
+            ) + u(51))
+            .to_be_bytes::<32>(),
+        ]
+        .concat(),
     );
     assert_eq!(slot, U256::from_be_bytes(expected.0));
     assert_ne!(AccountKey::new(BOB).token_slot(TOKEN), slot);
@@ -451,7 +822,8 @@ fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
     // here: the charge depends only on the calldata and the hook's storage.
     let mut a = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     let mut b = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
-    b.env.store(U256::from(12345), alloy_primitives::B256::repeat_byte(1)); // unrelated state
+    b.env
+        .store(U256::from(12345), alloy_primitives::B256::repeat_byte(1)); // unrelated state
     let msg = single(TOKEN, 0, &transfer(300));
     a.via(MUX, ALICE, &msg).unwrap();
     b.via(MUX, ALICE, &msg).unwrap();

@@ -10,6 +10,8 @@ use alloy_sol_types::{SolCall, SolValue};
 use common::*;
 use motsu::prelude::*;
 use proptest::prelude::*;
+#[path = "../../tests/support/property.rs"]
+mod property;
 use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit};
 use spending_limit_hook::dispatch::dispatch;
 use spending_limit_hook::encode::{self, CallType};
@@ -232,13 +234,15 @@ fn run_both(ops: &[Op]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
-    ))]
+#[test]
+fn motsu_and_the_local_vm_agree() {
+    property::check(
+        "motsu_and_the_local_vm_agree",
+        prop::collection::vec(op(), 1..12),
+        |ops| {
+            run_both(&ops)?;
 
-    #[test]
-    fn motsu_and_the_local_vm_agree(ops in prop::collection::vec(op(), 1..12)) {
-        run_both(&ops)?;
-    }
+            Ok(())
+        },
+    );
 }

@@ -12,8 +12,17 @@ use stylus_local_vm::artifact;
 #[test]
 fn t23_the_program_cannot_call_out_or_be_reentered_through_a_call() {
     let info = artifact::check(&artifact()).unwrap();
-    for forbidden in ["call_contract", "static_call_contract", "delegate_call_contract", "create1", "create2"] {
-        assert!(!info.imports.iter().any(|i| i == forbidden), "the hook imports {forbidden}");
+    for forbidden in [
+        "call_contract",
+        "static_call_contract",
+        "delegate_call_contract",
+        "create1",
+        "create2",
+    ] {
+        assert!(
+            !info.imports.iter().any(|i| i == forbidden),
+            "the hook imports {forbidden}"
+        );
     }
     // Every write goes through the host's cache and is flushed by the entry
     // point: no RawCall exists that would need a flush before it.
@@ -23,12 +32,21 @@ fn t23_the_program_cannot_call_out_or_be_reentered_through_a_call() {
 #[test]
 fn t21_post_check_with_state_missing_is_a_no_op_and_uninstall_always_succeeds() {
     let mut chain = Chain::new();
-    let uninstall = I::onUninstallCall { data: vec![].into() }.abi_encode();
-    assert!(chain.tx(ALICE, uninstall.clone()).is_success(), "never installed");
+    let uninstall = I::onUninstallCall {
+        data: vec![].into(),
+    }
+    .abi_encode();
+    assert!(
+        chain.tx(ALICE, uninstall.clone()).is_success(),
+        "never installed"
+    );
     chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
     assert!(chain.tx(ALICE, uninstall.clone()).is_success());
     let post = encode::with_suffix(encode::post_check(&[]), MUX, ALICE);
-    assert!(chain.tx(MUX, post).is_success(), "postCheck after the state is gone");
+    assert!(
+        chain.tx(MUX, post).is_success(),
+        "postCheck after the state is gone"
+    );
     assert!(chain.tx(ALICE, uninstall).is_success(), "twice");
 }
 
@@ -42,8 +60,18 @@ fn t21_gas_of_a_batch_grows_linearly_with_its_items() {
         assert!(out.is_success(), "{out:?}");
         out.gas.total
     };
-    let (g10, g20, g40) = (gas(&mut chain, 10), gas(&mut chain, 20), gas(&mut chain, 40));
+    let (g10, g20, g40) = (
+        gas(&mut chain, 10),
+        gas(&mut chain, 20),
+        gas(&mut chain, 40),
+    );
     let per_item = (g20 - g10) / 10;
-    assert!(per_item < 2_700, "each further item costs {per_item} gas (its log is 2,012)");
-    assert!(g40 - g20 <= 2 * (g20 - g10) + 200, "linear: {g10} {g20} {g40}");
+    assert!(
+        per_item < 2_700,
+        "each further item costs {per_item} gas (its log is 2,012)"
+    );
+    assert!(
+        g40 - g20 <= 2 * (g20 - g10) + 200,
+        "linear: {g10} {g20} {g40}"
+    );
 }

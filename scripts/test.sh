@@ -6,5 +6,11 @@ cd "$(dirname "$0")/.."
 
 scripts/build.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
-# Every property runs at least 1,000 cases in CI (scripts/assurance.sh --long: 10,000).
-PROPTEST_CASES="${PROPTEST_CASES:-1000}" cargo test --locked --workspace
+# Every property runs at least 1,000 cases (scripts/assurance.sh --long: 10,000);
+# the figures are printed from this run's own output.
+mkdir -p target
+PROPTEST_CASES="${PROPTEST_CASES:-1000}" cargo test --locked --workspace -- --nocapture 2>&1 | tee target/test-output.log
+echo
+scripts/assurance.sh --log target/test-output.log
+# One closing line over every test binary of the run.
+awk '/^test result:/ {p += $4; f += $6} END {printf "tests: %d passed, %d failed\n", p, f}' target/test-output.log

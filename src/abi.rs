@@ -14,6 +14,11 @@ sol!(
     "abi/ISpendingLimitHook.sol"
 );
 
+sol!(
+    #[sol(all_derives)]
+    "abi/ISpendingLimitPolicy.sol"
+);
+
 pub use ISpendingLimitHook::{
     DecodingError, DelegateCallNotAllowed, DuplicateToken, InvalidCallType, LimitCannotBeZero,
     ModuleAlreadyInitialized, ModuleManagementBlocked, NoLimitsProvided, NotInitialized,

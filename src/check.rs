@@ -7,7 +7,7 @@ use alloy_primitives::{Address, U256};
 
 use crate::abi;
 use crate::calldata::{self, Read, WORD};
-use crate::env::Env;
+use crate::env::{Env, Overlay};
 use crate::error::HookError;
 use crate::execution;
 use crate::ledger::{self, AccountKey, AccountState};
@@ -50,6 +50,22 @@ pub fn pre_check_call(
     let args = decode_args(crate::calldata::tail(calldata, 4)?)?;
     let (key, state) = crate::account::resolve(env, calldata, caller);
     pre_check(env, hook, &key, &state, args.msg_data, now)
+}
+
+/// What `preCheck` would answer if `account` executed `msg_data` at `now`:
+/// the same decoding and the same ledger steps, run on an overlay that keeps
+/// every write to itself, so nothing changes.
+pub fn preview(
+    env: &mut impl Env,
+    hook: Address,
+    account: Address,
+    msg_data: &[u8],
+    now: u64,
+) -> Result<(), HookError> {
+    let mut overlay = Overlay::new(env);
+    let key = AccountKey::new(account);
+    let state = ledger::account(&mut overlay, &key);
+    pre_check(&mut overlay, hook, &key, &state, msg_data, now)
 }
 
 /// Checks and charges what `msg_data` makes `key`'s account do at `now`.

@@ -71,6 +71,26 @@ impl SpendingLimitHook {
         Ok(EMPTY_BYTES.to_vec())
     }
 
+    /// `previewPreCheck`: whether `account` executing `msg_data` now would pass
+    /// `preCheck`, and the revert data if not. Changes nothing.
+    pub fn preview_pre_check(&self, account: Address, msg_data: &[u8]) -> (bool, Vec<u8>) {
+        match check::preview(
+            &mut HostEnv,
+            host::contract_address(),
+            account,
+            msg_data,
+            self.now(),
+        ) {
+            Ok(()) => (true, Vec::new()),
+            Err(error) => (false, error.encode()),
+        }
+    }
+
+    /// `trackedTokens`: the tokens `account` limits, in storage order.
+    pub fn tracked_tokens(&self, account: Address) -> Vec<Address> {
+        ledger::tracked_tokens(&mut HostEnv, &AccountKey::new(account))
+    }
+
     /// `postCheck` on the raw calldata. `preCheck` keeps no per-call state, so
     /// there is nothing to reconcile: it accepts whatever it is given.
     pub fn post_check_raw(&mut self, _calldata: &[u8]) -> Result<Vec<u8>, HookError> {

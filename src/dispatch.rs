@@ -14,6 +14,7 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::{abi::Bytes, ArbResult};
 
 use crate::abi::ISpendingLimitHook as I;
+use crate::abi::ISpendingLimitPolicy as P;
 use crate::calldata::{self, Malformed, Read, WORD};
 use crate::error::{address_word, HookError};
 use crate::SpendingLimitHook;
@@ -105,6 +106,30 @@ fn route(
         I::isTrustedForwarderCall::SELECTOR => bool_word(
             hook.is_trusted_forwarder(calldata::address(args, 0)?, calldata::address(args, WORD)?),
         ),
+        P::previewPreCheckCall::SELECTOR => {
+            let account = calldata::address(args, 0)?;
+            // msgSender and msgValue are decoded for shape only: preCheck does
+            // not use them either.
+            calldata::address(args, WORD)?;
+            calldata::uint_at(args, 2 * WORD)?;
+            let msg_data = bytes_arg(args, 3 * WORD)?;
+            let (would_pass, revert_data) = hook.preview_pre_check(account, &msg_data);
+            let mut out = Vec::with_capacity(revert_data.len().saturating_add(4 * WORD));
+            out.extend_from_slice(&calldata::uint(u64::from(would_pass)).to_be_bytes::<32>());
+            out.extend_from_slice(&calldata::uint((2 * WORD) as u64).to_be_bytes::<32>());
+            push_bytes(&mut out, &revert_data);
+            out
+        }
+        P::trackedTokensCall::SELECTOR => {
+            let tokens = hook.tracked_tokens(calldata::address(args, 0)?);
+            let mut out = Vec::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
+            out.extend_from_slice(&calldata::uint(WORD as u64).to_be_bytes::<32>());
+            out.extend_from_slice(&calldata::uint(tokens.len() as u64).to_be_bytes::<32>());
+            for token in tokens {
+                out.extend_from_slice(&address_word(token));
+            }
+            out
+        }
         I::nameCall::SELECTOR => string_return(crate::contract::NAME),
         I::versionCall::SELECTOR => string_return(crate::contract::VERSION),
         _ => return Ok(None),
@@ -130,9 +155,17 @@ fn bool_word(value: bool) -> Vec<u8> {
 fn string_return(value: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(3 * WORD);
     out.extend_from_slice(&calldata::uint(WORD as u64).to_be_bytes::<32>());
-    out.extend_from_slice(&calldata::uint(value.len() as u64).to_be_bytes::<32>());
-    out.extend_from_slice(value.as_bytes());
-    let padded = calldata::padded(value.len()).unwrap_or(value.len());
-    out.resize(padded.saturating_add(2 * WORD), 0);
+    push_bytes(&mut out, value.as_bytes());
     out
+}
+
+/// Appends a dynamic value's tail: its length, then its bytes, padded.
+fn push_bytes(out: &mut Vec<u8>, value: &[u8]) {
+    out.extend_from_slice(&calldata::uint(value.len() as u64).to_be_bytes::<32>());
+    out.extend_from_slice(value);
+    let padded = calldata::padded(value.len()).unwrap_or(value.len());
+    out.resize(
+        out.len().saturating_add(padded.saturating_sub(value.len())),
+        0,
+    );
 }

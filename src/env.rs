@@ -75,10 +75,12 @@ impl Env for MemoryEnv {
 }
 
 /// Reads through to `base`, keeps writes and logs to itself: a dry run sees its
-/// own effects, and the chain sees none of them.
+/// own effects, and the chain sees none of them. The writes are a short list
+/// searched linearly (a preCheck writes a few slots per token it touches),
+/// which keeps map code out of the program.
 pub struct Overlay<'a, E: Env> {
     base: &'a mut E,
-    writes: BTreeMap<U256, B256>,
+    writes: Vec<(U256, B256)>,
 }
 
 impl<'a, E: Env> Overlay<'a, E> {
@@ -86,21 +88,24 @@ impl<'a, E: Env> Overlay<'a, E> {
     pub fn new(base: &'a mut E) -> Self {
         Self {
             base,
-            writes: BTreeMap::new(),
+            writes: Vec::new(),
         }
     }
 }
 
 impl<E: Env> Env for Overlay<'_, E> {
     fn load(&mut self, slot: U256) -> B256 {
-        match self.writes.get(&slot) {
-            Some(value) => *value,
+        match self.writes.iter().find(|(s, _)| *s == slot) {
+            Some((_, value)) => *value,
             None => self.base.load(slot),
         }
     }
 
     fn store(&mut self, slot: U256, value: B256) {
-        self.writes.insert(slot, value);
+        match self.writes.iter_mut().find(|(s, _)| *s == slot) {
+            Some(entry) => entry.1 = value,
+            None => self.writes.push((slot, value)),
+        }
     }
 
     fn emit(&mut self, _topics: &[B256], _data: &[u8]) {}

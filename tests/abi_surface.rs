@@ -26,6 +26,11 @@ sol!(
     "abi/ISpendingLimitHook.sol"
 );
 
+sol!(
+    #[sol(abi)]
+    "abi/ISpendingLimitPolicy.sol"
+);
+
 const TABLE: &str = include_str!("fixtures/reference-interface.tsv");
 
 /// (kind, signature, hash) rows of the reference table.
@@ -93,20 +98,37 @@ fn solidity_interface_matches_the_table() {
 }
 
 #[test]
-fn json_abi_is_generated_from_the_solidity_interface() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/abi/ISpendingLimitHook.json");
-    let generated = generated_abi();
-    if std::env::var_os("BLESS").is_some() {
-        let text = serde_json::to_string_pretty(&generated).expect("serialize");
-        std::fs::write(path, text + "\n").expect("write abi json");
+fn json_abis_are_generated_from_the_solidity_interfaces() {
+    for (file, generated) in [
+        ("ISpendingLimitHook.json", generated_abi()),
+        (
+            "ISpendingLimitPolicy.json",
+            ISpendingLimitPolicy::abi::contract(),
+        ),
+    ] {
+        let path = format!("{}/abi/{file}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("BLESS").is_some() {
+            let text = serde_json::to_string_pretty(&generated).expect("serialize");
+            std::fs::write(&path, text + "\n").expect("write abi json");
+        }
+        let text = std::fs::read_to_string(&path).expect("the JSON ABI exists (BLESS=1 writes it)");
+        let on_disk: JsonAbi = serde_json::from_str(&text).expect("valid JSON ABI");
+        assert_eq!(on_disk, generated, "{path} is stale: rerun with BLESS=1");
     }
-    let text = std::fs::read_to_string(path)
-        .expect("abi/ISpendingLimitHook.json exists (BLESS=1 writes it)");
-    let on_disk: JsonAbi = serde_json::from_str(&text).expect("valid JSON ABI");
-    assert_eq!(
-        on_disk, generated,
-        "abi/ISpendingLimitHook.json is stale: rerun with BLESS=1"
-    );
+}
+
+/// The extension interface adds functions only, and none collides with the
+/// reference's selectors.
+#[test]
+fn the_policy_interface_extends_without_collisions() {
+    let reference: BTreeSet<Vec<u8>> = rows("function").into_iter().map(|(_, s)| s).collect();
+    for function in ISpendingLimitPolicy::abi::contract().functions() {
+        assert!(
+            !reference.contains(&function.selector().to_vec()),
+            "{}",
+            function.signature()
+        );
+    }
 }
 
 #[test]
@@ -239,7 +261,11 @@ fn account_and_token_selectors_match_the_table() {
 #[motsu::test]
 fn the_router_serves_exactly_the_table(hook: Contract<SpendingLimitHook>, alice: Address) {
     let zero_args = [0u8; 4 * 32];
-    for (signature, selector) in rows("function") {
+    let extensions: Vec<(String, Vec<u8>)> = ISpendingLimitPolicy::abi::contract()
+        .functions()
+        .map(|f| (f.signature(), f.selector().to_vec()))
+        .collect();
+    for (signature, selector) in rows("function").into_iter().chain(extensions) {
         let mut call = hook.sender(alice);
         let storage: &mut SpendingLimitHook = &mut call;
         let mut input = selector.clone();

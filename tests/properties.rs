@@ -440,8 +440,6 @@ impl World {
                         ),
                     ),
                 };
-                let got =
-                    self.transact(|env| check::pre_check_call(env, HOOK, caller, &calldata, now));
                 // Whose budget: the suffix is believed only from the registered forwarder.
                 let charged = match route {
                     Route::Direct => account,
@@ -457,6 +455,14 @@ impl World {
                     Route::Multiplexer => MUX,
                     Route::Spoofed => ATTACKER,
                 };
+                // The dry run answers what the call itself answers, and changes nothing.
+                let mut probe = self.env.clone();
+                let preview = check::preview(&mut probe, HOOK, charged, &msg, now);
+                prop_assert_eq!(&probe.slots, &self.env.slots);
+                prop_assert!(probe.logs.len() == self.env.logs.len());
+                let got =
+                    self.transact(|env| check::pre_check_call(env, HOOK, caller, &calldata, now));
+                prop_assert_eq!(&preview, &got, "preview of {:?}", op);
                 let before = self.model.clone();
                 let expected = self.model_spend(charged, &executed(*path, items), now);
                 if expected.is_err() {

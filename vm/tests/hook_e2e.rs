@@ -314,3 +314,40 @@ fn out_of_gas_is_reported_and_changes_nothing() {
     assert_eq!(out.gas.total, 5_000);
     assert_eq!(chain.configs(ALICE, TOKEN).1, U256::ZERO);
 }
+
+#[test]
+fn preview_pre_check_through_the_abi() {
+    use spending_limit_hook::abi::ISpendingLimitPolicy as P;
+    let mut chain = Chain::new();
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600), (NATIVE, 5, 60)]);
+    chain.pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(950)));
+    let ask = |chain: &mut Chain, amount| {
+        chain.view(P::previewPreCheckCall {
+            account: ALICE,
+            msgSender: BOB,
+            msgValue: U256::ZERO,
+            msgData: exec_single(TOKEN, 0, &transfer(amount)).into(),
+        })
+    };
+    let yes = ask(&mut chain, 50);
+    assert!(yes.wouldPass);
+    assert!(yes.revertData.is_empty());
+    let no = ask(&mut chain, 51);
+    assert!(!no.wouldPass);
+    assert_eq!(
+        no.revertData.to_vec(),
+        abi::SpendingLimitExceeded {
+            token: TOKEN,
+            attempted: u(51),
+            remaining: u(50)
+        }
+        .abi_encode()
+    );
+    assert_eq!(
+        chain.configs(ALICE, TOKEN).1,
+        u(950),
+        "a view changes nothing"
+    );
+    let tokens = chain.view(P::trackedTokensCall { account: ALICE }).tokens;
+    assert_eq!(tokens, vec![TOKEN, NATIVE]);
+}

@@ -1,11 +1,15 @@
 //! Shared helpers for the contract-level (motsu) tests.
 #![allow(dead_code)]
 
+#[path = "../support/calls.rs"]
+mod calls;
+pub use calls::*;
+
 use alloy_primitives::{aliases::U48, Address, U256};
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolValue;
 use motsu::prelude::*;
-use spending_limit_hook::abi::{TokenLimitInit, IERC20};
-use spending_limit_hook::encode::{self, CallType};
+use spending_limit_hook::abi::TokenLimitInit;
+use spending_limit_hook::encode;
 use spending_limit_hook::error::HookError;
 use spending_limit_hook::SpendingLimitHook;
 use stylus_sdk::abi::Bytes;
@@ -13,14 +17,6 @@ use stylus_sdk::abi::Bytes;
 /// motsu's fixed block timestamp.
 pub const NOW: u64 = 1_735_689_600;
 pub const DAY: u64 = 86_400;
-pub const NATIVE: Address = Address::ZERO;
-pub const TOKEN: Address = Address::repeat_byte(0x70);
-pub const OTHER_TOKEN: Address = Address::repeat_byte(0x71);
-pub const RECIPIENT: Address = Address::repeat_byte(0x99);
-
-pub fn u(v: u64) -> U256 {
-    U256::from(v)
-}
 
 pub fn limit(token: Address, amount: u64, window: u64) -> TokenLimitInit {
     TokenLimitInit {
@@ -43,48 +39,6 @@ pub fn install_default(hook: &Contract<SpendingLimitHook>, account: Address, for
             vec![limit(NATIVE, 1_000_000, DAY), limit(TOKEN, 1_000, 3_600)],
         ))
         .motsu_unwrap();
-}
-
-pub fn transfer(amount: u64) -> Vec<u8> {
-    IERC20::transferCall {
-        to: RECIPIENT,
-        amount: u(amount),
-    }
-    .abi_encode()
-}
-
-pub fn approve(amount: u64) -> Vec<u8> {
-    IERC20::approveCall {
-        spender: RECIPIENT,
-        amount: u(amount),
-    }
-    .abi_encode()
-}
-
-pub fn transfer_from(amount: u64) -> Vec<u8> {
-    IERC20::transferFromCall {
-        from: RECIPIENT,
-        to: RECIPIENT,
-        amount: u(amount),
-    }
-    .abi_encode()
-}
-
-/// `execute(single)` msgData.
-pub fn exec_single(target: Address, value: u64, call_data: &[u8]) -> Vec<u8> {
-    encode::execute(
-        encode::mode(CallType::Single, 0),
-        encode::single(target, u(value), call_data),
-    )
-}
-
-/// `execute(batch)` msgData.
-pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
-    let items: Vec<_> = items
-        .iter()
-        .map(|(t, v, d)| (*t, u(*v), d.clone()))
-        .collect();
-    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
 }
 
 /// Calls `preCheck` directly, as the account.

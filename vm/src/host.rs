@@ -142,6 +142,9 @@ pub const CHAIN_ID: u64 = 42_161;
 
 type Ctx<'a> = Caller<'a, Context>;
 
+/// Reads one of the call's addresses out of the context.
+type AddressOf = fn(&Context) -> Address;
+
 /// Keccak-256, computed here rather than through alloy: alloy's `keccak256`
 /// turns into a host import when the contract's `native-keccak` feature is
 /// unified into the same build.
@@ -363,15 +366,24 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
             Ok(())
         },
     )?;
-    linker.func_wrap(
-        M,
-        "msg_sender",
-        |mut c: Ctx<'_>, out: u32| -> Result<(), Error> {
-            host_ink(&mut c, ADDRESS_READ_INK)?;
-            let sender = c.data().sender;
-            write(&mut c, out, sender.as_slice())
-        },
-    )?;
+    // Addresses of the call: msg.sender, address(this), tx.origin (the
+    // sender: the local chain has no relayers).
+    let addresses: [(&str, AddressOf); 3] = [
+        ("msg_sender", |ctx| ctx.sender),
+        ("contract_address", |ctx| ctx.contract),
+        ("tx_origin", |ctx| ctx.sender),
+    ];
+    for (name, get) in addresses {
+        linker.func_wrap(
+            M,
+            name,
+            move |mut c: Ctx<'_>, out: u32| -> Result<(), Error> {
+                host_ink(&mut c, ADDRESS_READ_INK)?;
+                let address = get(c.data());
+                write(&mut c, out, address.as_slice())
+            },
+        )?;
+    }
     linker.func_wrap(
         M,
         "msg_value",
@@ -385,24 +397,6 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
         host_ink(&mut c, HOSTIO_INK)?;
         Ok(0)
     })?;
-    linker.func_wrap(
-        M,
-        "contract_address",
-        |mut c: Ctx<'_>, out: u32| -> Result<(), Error> {
-            host_ink(&mut c, ADDRESS_READ_INK)?;
-            let contract = c.data().contract;
-            write(&mut c, out, contract.as_slice())
-        },
-    )?;
-    linker.func_wrap(
-        M,
-        "tx_origin",
-        |mut c: Ctx<'_>, out: u32| -> Result<(), Error> {
-            host_ink(&mut c, ADDRESS_READ_INK)?;
-            let sender = c.data().sender;
-            write(&mut c, out, sender.as_slice())
-        },
-    )?;
     linker.func_wrap(
         M,
         "block_timestamp",

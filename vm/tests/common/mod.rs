@@ -1,10 +1,14 @@
 //! A hook deployed on the local VM from the artifact the build script made.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../../tests/support/calls.rs"]
+mod calls;
+pub use calls::*;
+
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
-use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit, IERC20};
-use spending_limit_hook::encode::{self, CallType};
+use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit};
+use spending_limit_hook::encode;
 use stylus_local_vm::{Call, LocalVm, Outcome};
 
 // The contract crate's native symbols (keccak) come from motsu's shims.
@@ -14,10 +18,6 @@ pub const HOOK: Address = Address::repeat_byte(0x40);
 pub const MUX: Address = Address::repeat_byte(0xaa);
 pub const ALICE: Address = Address::repeat_byte(0xa1);
 pub const BOB: Address = Address::repeat_byte(0xb0);
-pub const TOKEN: Address = Address::repeat_byte(0x70);
-pub const OTHER_TOKEN: Address = Address::repeat_byte(0x71);
-pub const NATIVE: Address = Address::ZERO;
-pub const RECIPIENT: Address = Address::repeat_byte(0x99);
 pub const T0: u64 = 1_750_000_000;
 
 /// The deployable program, as `scripts/build.sh` leaves it.
@@ -30,10 +30,6 @@ pub fn artifact() -> Vec<u8> {
         .into()
     });
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run scripts/build.sh first"))
-}
-
-pub fn u(v: u64) -> U256 {
-    U256::from(v)
 }
 
 pub struct Chain {
@@ -112,26 +108,4 @@ impl Chain {
     }
 }
 
-pub fn transfer(amount: u64) -> Vec<u8> {
-    IERC20::transferCall {
-        to: RECIPIENT,
-        amount: u(amount),
-    }
-    .abi_encode()
-}
-
-pub fn exec_single(target: Address, value: u64, call_data: &[u8]) -> Vec<u8> {
-    encode::execute(
-        encode::mode(CallType::Single, 0),
-        encode::single(target, u(value), call_data),
-    )
-}
-
-pub fn exec_batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
-    let items: Vec<_> = items
-        .iter()
-        .map(|(t, v, d)| (*t, u(*v), d.clone()))
-        .collect();
-    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
-}
 pub mod scenarios;

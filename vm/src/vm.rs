@@ -68,6 +68,8 @@ pub struct GasReport {
     pub host: u64,
     /// WASM execution, in gas.
     pub compute: u64,
+    /// Ink the program used (execution, host calls, EVM costs as ink).
+    pub ink: u64,
 }
 
 /// The result of one call.
@@ -358,5 +360,6 @@ fn report(entry: u64, used_ink: u64, spent: &Spent) -> GasReport {
         memory: spent.memory_gas,
         host: spent.host_ink / INK_PER_GAS,
         compute: compute_ink / INK_PER_GAS,
+        ink: used_ink,
     }
 }

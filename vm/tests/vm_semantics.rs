@@ -1,0 +1,140 @@
+//! The local VM on small hand-written programs: what it refuses to load, and
+//! that metering charges exactly Nitro's prices.
+
+use alloy_primitives::Address;
+use stylus_local_vm::{artifact::ArtifactError, Call, DeployError, LocalVm, Status};
+
+const AT: Address = Address::repeat_byte(0x11);
+
+fn program(body: &str, imports: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module {imports}
+            (memory (export "memory") 1)
+            (global $sp (mut i32) (i32.const 0))
+            (func (export "user_entrypoint") (param $len i32) (result i32) (local $i i32) {body}))"#
+    ))
+    .unwrap()
+}
+
+fn ink_of(wasm: &[u8]) -> (Status, u64) {
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, wasm).unwrap();
+    let out = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    (out.status, out.gas.ink)
+}
+
+#[test]
+fn an_unknown_host_import_is_a_load_error_that_names_it() {
+    let wasm = program("i32.const 0", r#"(import "vm_hooks" "not_a_hook" (func))"#);
+    let Err(DeployError::UnknownImport(name)) = LocalVm::new().deploy_at(AT, &wasm).map(|_| ())
+    else {
+        panic!("must refuse");
+    };
+    assert_eq!(name, "not_a_hook");
+    let wasm = program("i32.const 0", r#"(import "env" "abort" (func))"#);
+    let result = LocalVm::new().deploy_at(AT, &wasm).map(|_| ());
+    assert!(
+        matches!(
+            result,
+            Err(DeployError::Artifact(ArtifactError::ForbiddenImport(_)))
+        ),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn a_start_function_or_missing_entrypoint_is_refused() {
+    let no_entry =
+        wat::parse_str(r#"(module (memory (export "memory") 1) (global (mut i32) (i32.const 0)))"#)
+            .unwrap();
+    assert!(matches!(
+        LocalVm::new().deploy_at(AT, &no_entry).map(|_| ()),
+        Err(DeployError::Artifact(ArtifactError::MissingExport(_)))
+    ));
+    let start = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (global (mut i32) (i32.const 0))
+            (func $s) (start $s)
+            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        LocalVm::new().deploy_at(AT, &start).map(|_| ()),
+        Err(DeployError::Artifact(ArtifactError::StartFunction))
+    ));
+}
+
+#[test]
+fn straight_line_code_costs_its_operators_plus_one_header() {
+    // i32.const (1) + end (1) + header (2,450).
+    assert_eq!(
+        ink_of(&program("i32.const 0", "")),
+        (Status::Success, 2_452)
+    );
+    // Returning 1 is a revert.
+    assert_eq!(ink_of(&program("i32.const 1", "")).0, Status::Revert);
+}
+
+#[test]
+fn a_loop_pays_its_header_on_every_iteration() {
+    let body = "(loop $l
+        local.get $i i32.const 1 i32.add local.tee $i
+        i32.const 10 i32.lt_u br_if $l)
+        i32.const 0";
+    // loop (1) | 10 x [75 + 1 + 70 + 75 + 1 + 170 + 765] | end of loop (1) | i32.const + end (2),
+    // each block with its 2,450-ink header.
+    let expected = (1 + 2_450) + 10 * (1_157 + 2_450) + (1 + 2_450) + (2 + 2_450);
+    assert_eq!(ink_of(&program(body, "")), (Status::Success, expected));
+}
+
+#[test]
+fn host_calls_charge_their_ink() {
+    let body = "call $ts drop i32.const 0";
+    let imports = r#"(import "vm_hooks" "block_timestamp" (func $ts (result i64)))"#;
+    // call (3,800) + header, then drop (9) + const (1) + end (1) + header,
+    // plus the host's 8,400.
+    let expected = (3_800 + 2_450) + (9 + 1 + 1 + 2_450) + 8_400;
+    assert_eq!(ink_of(&program(body, imports)), (Status::Success, expected));
+}
+
+#[test]
+fn running_out_of_ink_is_out_of_gas() {
+    let body = "(loop $l br $l) i32.const 0";
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &program(body, "")).unwrap();
+    let mut call = Call::new(Address::ZERO, vec![]);
+    call.gas_limit = 100_000;
+    let out = vm.call(AT, &call);
+    assert_eq!(out.status, Status::OutOfGas);
+    assert_eq!(out.gas.total, 100_000);
+}
+
+#[test]
+fn storage_persists_across_calls_and_warms_per_transaction() {
+    // Reads slot 0 and writes it back plus one: a counter.
+    let body = "
+        i32.const 0 i32.const 64 call $load
+        i32.const 95 i32.const 95 i32.load8_u i32.const 1 i32.add i32.store8
+        i32.const 0 i32.const 64 call $cache
+        i32.const 0 call $flush
+        i32.const 0";
+    let imports = r#"
+        (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
+        (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+        (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))"#;
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &program(body, imports)).unwrap();
+    let first = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    // Cold read (2,100) and a fresh slot written (20,000 + 0: already warm).
+    assert_eq!(first.gas.storage, 2_100 + 20_000);
+    let second = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    // Same transaction: warm read (100), dirty slot rewritten (100).
+    assert_eq!(second.gas.storage, 100 + 100);
+    vm.begin_transaction();
+    let third = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    // New transaction: cold again, a clean non-zero slot (2,900).
+    assert_eq!(third.gas.storage, 2_100 + 2_900);
+    assert_eq!(
+        vm.storage(AT, alloy_primitives::U256::ZERO),
+        alloy_primitives::B256::with_last_byte(3)
+    );
+}

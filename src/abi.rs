@@ -19,6 +19,11 @@ sol!(
     "abi/ISpendingLimitPolicy.sol"
 );
 
+pub use ISpendingLimitPolicy::{
+    AccountPaused, MaxPerCallSet, PausedSet, PerCallCapExceeded, TokenNotAllowed, TokenNotLimited,
+    UnknownTokensDeniedSet,
+};
+
 pub use ISpendingLimitHook::{
     DecodingError, DelegateCallNotAllowed, DuplicateToken, InvalidCallType, LimitCannotBeZero,
     ModuleAlreadyInitialized, ModuleManagementBlocked, NoLimitsProvided, NotInitialized,

@@ -11,7 +11,7 @@ use crate::env::{Env, Overlay};
 use crate::error::HookError;
 use crate::execution;
 use crate::ledger::{self, AccountKey, AccountState};
-use crate::outflow::{self, Classified};
+use crate::outflow::{self, Classified, Outflow};
 
 /// The arguments of `preCheck(address msgSender, uint256 msgValue, bytes msgData)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,13 +92,18 @@ pub fn pre_check(
             return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
         }
         if let Some(native) = outflow::native(execution) {
-            ledger::charge(env, key, native.token, native.amount, now)?;
+            spend(env, key, state, native, now)?;
         }
         match outflow::classify(execution.target, execution.call_data) {
-            Classified::Moves(spend) if !spend.amount.is_zero() => {
-                ledger::charge(env, key, spend.token, spend.amount, now)?;
+            Classified::Moves(outflow) if !outflow.amount.is_zero() => {
+                spend(env, key, state, outflow, now)?;
             }
-            Classified::Unbounded(token) if ledger::is_tracked(env, key, token) => {
+            Classified::Unbounded(_) if state.paused => {
+                return Err(HookError::policy(abi::AccountPaused {}));
+            }
+            Classified::Unbounded(token)
+                if state.deny_unknown || ledger::is_tracked(env, key, token) =>
+            {
                 return Err(HookError::UnknownFunctionBlocked(
                     abi::UnknownFunctionBlocked {},
                 ));
@@ -107,4 +112,18 @@ pub fn pre_check(
         }
     }
     Ok(())
+}
+
+/// Charges one outflow, unless the account has paused all outflows.
+fn spend(
+    env: &mut impl Env,
+    key: &AccountKey,
+    state: &AccountState,
+    outflow: Outflow,
+    now: u64,
+) -> Result<(), HookError> {
+    if state.paused {
+        return Err(HookError::policy(abi::AccountPaused {}));
+    }
+    ledger::charge(env, key, state, outflow.token, outflow.amount, now)
 }

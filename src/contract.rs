@@ -86,6 +86,32 @@ impl SpendingLimitHook {
         }
     }
 
+    /// `setPaused`, `setDenyUnknownTokens`, `setMaxPerCall` by `msg.sender`.
+    pub fn set_paused(&mut self, paused: bool) -> Result<(), HookError> {
+        lifecycle::set_paused(&mut HostEnv, host::msg_sender(), paused)
+    }
+
+    /// See [`lifecycle::set_deny_unknown_tokens`].
+    pub fn set_deny_unknown_tokens(&mut self, deny: bool) -> Result<(), HookError> {
+        lifecycle::set_deny_unknown_tokens(&mut HostEnv, host::msg_sender(), deny)
+    }
+
+    /// See [`lifecycle::set_max_per_call`].
+    pub fn set_max_per_call(&mut self, token: Address, cap: U256) -> Result<(), HookError> {
+        lifecycle::set_max_per_call(&mut HostEnv, host::msg_sender(), token, cap)
+    }
+
+    /// `accountPolicy`: (paused, denyUnknownTokens).
+    pub fn account_policy(&self, account: Address) -> (bool, bool) {
+        let state = ledger::account(&mut HostEnv, &AccountKey::new(account));
+        (state.paused, state.deny_unknown)
+    }
+
+    /// `maxPerCall`: a token's per-call cap (0: none).
+    pub fn max_per_call(&self, account: Address, token: Address) -> U256 {
+        ledger::max_per_call(&mut HostEnv, &AccountKey::new(account), token)
+    }
+
     /// `trackedTokens`: the tokens `account` limits, in storage order.
     pub fn tracked_tokens(&self, account: Address) -> Vec<Address> {
         ledger::tracked_tokens(&mut HostEnv, &AccountKey::new(account))

@@ -130,6 +130,26 @@ fn route(
             }
             out
         }
+        P::setPausedCall::SELECTOR => {
+            hook.set_paused(bool_arg(args, 0)?)?;
+            Vec::new()
+        }
+        P::setDenyUnknownTokensCall::SELECTOR => {
+            hook.set_deny_unknown_tokens(bool_arg(args, 0)?)?;
+            Vec::new()
+        }
+        P::setMaxPerCallCall::SELECTOR => {
+            hook.set_max_per_call(calldata::address(args, 0)?, calldata::uint_at(args, WORD)?)?;
+            Vec::new()
+        }
+        P::accountPolicyCall::SELECTOR => {
+            let (paused, deny) = hook.account_policy(calldata::address(args, 0)?);
+            [bool_word(paused), bool_word(deny)].concat()
+        }
+        P::maxPerCallCall::SELECTOR => hook
+            .max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?)
+            .to_be_bytes::<32>()
+            .to_vec(),
         I::nameCall::SELECTOR => string_return(crate::contract::NAME),
         I::versionCall::SELECTOR => string_return(crate::contract::VERSION),
         _ => return Ok(None),
@@ -143,6 +163,15 @@ fn bytes_arg(args: &[u8], head: usize) -> Read<Bytes> {
     let len = calldata::offset(args, offset)?;
     let start = offset.checked_add(WORD).ok_or(Malformed)?;
     Ok(Bytes::from(calldata::slice(args, start, len)?.to_vec()))
+}
+
+/// A `bool` argument: Solidity refuses any word but 0 and 1.
+fn bool_arg(args: &[u8], at: usize) -> Read<bool> {
+    match calldata::uint_at(args, at)? {
+        v if v.is_zero() => Ok(false),
+        v if v == calldata::uint(1) => Ok(true),
+        _ => Err(Malformed),
+    }
 }
 
 fn bool_word(value: bool) -> Vec<u8> {

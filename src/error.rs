@@ -43,7 +43,32 @@ pub enum HookError {
     DecodingError(abi::DecodingError),
     /// See [`abi::DuplicateToken`].
     DuplicateToken(abi::DuplicateToken),
+    /// See [`abi::AccountPaused`].
+    AccountPaused(abi::AccountPaused),
+    /// See [`abi::TokenNotAllowed`].
+    TokenNotAllowed(abi::TokenNotAllowed),
+    /// See [`abi::PerCallCapExceeded`].
+    PerCallCapExceeded(abi::PerCallCapExceeded),
+    /// See [`abi::TokenNotLimited`].
+    TokenNotLimited(abi::TokenNotLimited),
 }
+
+macro_rules! from_policy_errors {
+    ($($name:ident),*) => {$(
+        impl From<abi::$name> for HookError {
+            fn from(error: abi::$name) -> Self {
+                Self::$name(error)
+            }
+        }
+    )*};
+}
+
+from_policy_errors!(
+    AccountPaused,
+    TokenNotAllowed,
+    PerCallCapExceeded,
+    TokenNotLimited
+);
 
 impl HookError {
     /// `SpendingLimitExceeded(token, attempted, remaining)`.
@@ -61,6 +86,11 @@ impl HookError {
             provided: calldata::uint48_of(provided),
             minimum: calldata::uint48_of(MIN_WINDOW_DURATION),
         })
+    }
+
+    /// One of the policy errors of `ISpendingLimitPolicy`.
+    pub fn policy(error: impl Into<HookError>) -> Self {
+        error.into()
     }
 
     /// `NotInitialized(account)`.
@@ -118,6 +148,23 @@ impl HookError {
             Self::DecodingError(_) => (abi::DecodingError::SELECTOR, [None; 3]),
             Self::DuplicateToken(e) => (
                 abi::DuplicateToken::SELECTOR,
+                [Some(address_word(e.token)), None, None],
+            ),
+            Self::AccountPaused(_) => (abi::AccountPaused::SELECTOR, [None; 3]),
+            Self::TokenNotAllowed(e) => (
+                abi::TokenNotAllowed::SELECTOR,
+                [Some(address_word(e.token)), None, None],
+            ),
+            Self::PerCallCapExceeded(e) => (
+                abi::PerCallCapExceeded::SELECTOR,
+                [
+                    Some(address_word(e.token)),
+                    Some(e.attempted.to_be_bytes()),
+                    Some(e.cap.to_be_bytes()),
+                ],
+            ),
+            Self::TokenNotLimited(e) => (
+                abi::TokenNotLimited::SELECTOR,
                 [Some(address_word(e.token)), None, None],
             ),
         };

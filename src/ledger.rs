@@ -10,15 +10,17 @@
 //!
 //! ```solidity
 //! struct Account {
-//!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count
+//!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count,
+//!                                   //      176 paused, 177 deny tokens without a limit
 //!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
 //!     mapping(address => Token) records; // +51
 //! }
 //! struct Token {
-//!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end, 255 wide
+//!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end, 254 capped, 255 wide
 //!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
 //!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
 //!     uint256 wideSpent; // +3  spent, likewise
+//!     uint256 maxPerCall; // +4  the per-call cap, read only when the hot word says capped
 //! }
 //! mapping(address => Account) accounts; // slot 0
 //! ```
@@ -48,6 +50,10 @@ const ACCOUNTS_ROOT: U256 = U256::ZERO;
 const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
 /// Bit of the hot word that says limit and spent live in the wide slots.
 const WIDE_BIT: usize = 255;
+/// Bit of the hot word that says a per-call cap is set (in the record's +4).
+const CAPPED_BIT: usize = 254;
+/// Words of a token record.
+const RECORD_WORDS: u64 = 5;
 /// Largest value of the compact 96-bit limit and spent fields.
 const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
 /// Mask of a 48-bit field (times and durations).
@@ -135,6 +141,10 @@ pub struct AccountState {
     pub initialized: bool,
     /// How many tokens the account tracks.
     pub token_count: u8,
+    /// Whether every outflow is refused until the account resumes.
+    pub paused: bool,
+    /// Whether outflows of tokens without a limit are refused.
+    pub deny_unknown: bool,
 }
 
 impl AccountState {
@@ -143,6 +153,8 @@ impl AccountState {
             forwarder: address_of(B256::from(field(word, 0, MASK_160))),
             initialized: word.bit(160),
             token_count: field(word, 168, calldata::uint(u64::from(u8::MAX))).wrapping_to::<u8>(),
+            paused: word.bit(176),
+            deny_unknown: word.bit(177),
         }
     }
 
@@ -158,6 +170,16 @@ impl AccountState {
                 calldata::uint(u64::from(self.token_count)),
                 168,
                 calldata::uint(u64::from(u8::MAX)),
+            )
+            | place(
+                calldata::uint(u64::from(self.paused)),
+                176,
+                calldata::uint(1),
+            )
+            | place(
+                calldata::uint(u64::from(self.deny_unknown)),
+                177,
+                calldata::uint(1),
             )
     }
 }
@@ -192,6 +214,7 @@ struct Hot {
     spent: U256,
     window_end: u64,
     wide: bool,
+    capped: bool,
 }
 
 fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
@@ -210,6 +233,7 @@ fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
         spent,
         window_end: time_field(word, 192),
         wide,
+        capped: word.bit(CAPPED_BIT),
     })
 }
 
@@ -226,6 +250,7 @@ fn store_hot(
     let wide = limit > COMPACT_MAX || spent > COMPACT_MAX;
     let was_wide = before.is_some_and(|b| b.wide);
     let mut word = place(calldata::uint(window_end), 192, MASK_48);
+    word.set_bit(CAPPED_BIT, before.is_some_and(|b| b.capped));
     if wide {
         word.set_bit(WIDE_BIT, true);
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
@@ -353,9 +378,9 @@ pub fn set_limit(
     Ok(())
 }
 
-/// Forgets `token`'s record (all four words).
+/// Forgets `token`'s record (every word).
 fn clear_record(env: &mut impl Env, slot: U256) {
-    for offset in 0..4 {
+    for offset in 0..RECORD_WORDS {
         let slot = at(slot, offset);
         if !env.load(slot).is_zero() {
             env.store(slot, B256::ZERO);
@@ -419,20 +444,36 @@ pub fn remaining_allowance(env: &mut impl Env, key: &AccountKey, token: Address,
     }
 }
 
-/// Charges `amount` of `token` at `now`: restarts a closed window at `now`
-/// (emitting `SpendingWindowReset`), refuses what does not fit, records the
-/// rest (emitting `SpendingRecorded`). An untracked token is not limited.
+/// Charges `amount` of `token` at `now`: refuses an amount over the token's
+/// per-call cap, restarts a closed window at `now` (emitting
+/// `SpendingWindowReset`), refuses what does not fit, records the rest
+/// (emitting `SpendingRecorded`). A token without a limit is not limited,
+/// unless the account denies such tokens.
 pub fn charge(
     env: &mut impl Env,
     key: &AccountKey,
+    state: &AccountState,
     token: Address,
     amount: U256,
     now: u64,
 ) -> Result<(), HookError> {
     let slot = key.token_slot(token);
     let Some(hot) = load_hot(env, slot) else {
+        if state.deny_unknown {
+            return Err(HookError::policy(abi::TokenNotAllowed { token }));
+        }
         return Ok(());
     };
+    if hot.capped {
+        let cap = load_word(env, at(slot, 4));
+        if amount > cap {
+            return Err(HookError::policy(abi::PerCallCapExceeded {
+                token,
+                attempted: amount,
+                cap,
+            }));
+        }
+    }
     // Decide everything first and write only once the spend fits, so that a
     // refused spend leaves storage as it was even before the revert.
     let restart = window::is_closed(hot.window_end, now).then(|| load_cold(env, slot).1);
@@ -461,6 +502,44 @@ pub fn charge(
         &[amount, spent],
     );
     Ok(())
+}
+
+/// Sets (or with 0, removes) `token`'s per-call cap. The token must be
+/// limited: a cap is checked where the window is, on the token's record.
+pub fn set_max_per_call(
+    env: &mut impl Env,
+    key: &AccountKey,
+    token: Address,
+    cap: U256,
+) -> Result<(), HookError> {
+    let slot = key.token_slot(token);
+    let word = load_word(env, slot);
+    if word.is_zero() {
+        return Err(HookError::policy(abi::TokenNotLimited { token }));
+    }
+    let mut updated = word;
+    updated.set_bit(CAPPED_BIT, !cap.is_zero());
+    if updated != word {
+        store_word(env, slot, updated);
+    }
+    store_word(env, at(slot, 4), cap);
+    emit(env, abi::MaxPerCallSet::SIGNATURE_HASH, key, token, &[cap]);
+    Ok(())
+}
+
+/// `token`'s per-call cap (0: none).
+pub fn max_per_call(env: &mut impl Env, key: &AccountKey, token: Address) -> U256 {
+    load_word(env, at(key.token_slot(token), 4))
+}
+
+/// Emits an account-wide event: `(address indexed account, <static words>)`.
+pub fn emit_account_event(env: &mut impl Env, signature: B256, account: Address, data: &[U256]) {
+    let topics = [signature, B256::left_padding_from(account.as_slice())];
+    let mut bytes = alloc::vec::Vec::with_capacity(data.len().saturating_mul(32));
+    for word in data {
+        bytes.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    env.emit(&topics, &bytes);
 }
 
 /// Emits one of the hook's events: all four are `(address indexed account,
@@ -529,6 +608,8 @@ mod tests {
             forwarder: Address::repeat_byte(0xfe),
             initialized: true,
             token_count: 50,
+            paused: true,
+            deny_unknown: true,
         };
         assert_eq!(AccountState::unpack(state.pack()), state);
         assert_eq!(AccountState::unpack(U256::ZERO), AccountState::default());
@@ -554,11 +635,34 @@ mod tests {
     #[test]
     fn spends_accumulate_until_the_limit() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(&mut env, &key, TOKEN, U256::from(60), T0 + 1).unwrap();
-        charge(&mut env, &key, TOKEN, U256::from(40), T0 + 2).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(60),
+            T0 + 1,
+        )
+        .unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(40),
+            T0 + 2,
+        )
+        .unwrap();
         assert_eq!(spent(&mut env, &key), U256::from(100));
         assert_eq!(
-            charge(&mut env, &key, TOKEN, U256::from(1), T0 + 3),
+            charge(
+                &mut env,
+                &key,
+                &AccountState::default(),
+                TOKEN,
+                U256::from(1),
+                T0 + 3
+            ),
             Err(HookError::exceeded(TOKEN, U256::from(1), U256::ZERO))
         );
         assert_eq!(
@@ -570,18 +674,50 @@ mod tests {
     #[test]
     fn refused_spend_changes_nothing() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(&mut env, &key, TOKEN, U256::from(60), T0).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(60),
+            T0,
+        )
+        .unwrap();
         let before = env.slots.clone();
         // Even across a window restart, a refused spend writes nothing.
-        assert!(charge(&mut env, &key, TOKEN, U256::from(101), T0 + 3_600).is_err());
+        assert!(charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(101),
+            T0 + 3_600
+        )
+        .is_err());
         assert_eq!(env.slots, before);
     }
 
     #[test]
     fn window_closes_at_start_plus_duration() {
         let (mut env, key) = setup(U256::from(100), 60);
-        charge(&mut env, &key, TOKEN, U256::from(100), T0).unwrap();
-        assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0 + 59).is_err());
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(100),
+            T0,
+        )
+        .unwrap();
+        assert!(charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(1),
+            T0 + 59
+        )
+        .is_err());
         assert_eq!(
             remaining_allowance(&mut env, &key, TOKEN, T0 + 59),
             U256::ZERO
@@ -591,7 +727,15 @@ mod tests {
             U256::from(100)
         );
         env.logs.clear();
-        charge(&mut env, &key, TOKEN, U256::from(30), T0 + 60).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(30),
+            T0 + 60,
+        )
+        .unwrap();
         let cfg = config(&mut env, &key, TOKEN).unwrap();
         assert_eq!((cfg.spent, cfg.window_start), (U256::from(30), T0 + 60));
         assert_eq!(
@@ -604,18 +748,42 @@ mod tests {
     #[test]
     fn window_drifts_from_the_first_spend_after_it_closes() {
         let (mut env, key) = setup(U256::from(100), 60);
-        charge(&mut env, &key, TOKEN, U256::from(1), T0 + 1_000).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(1),
+            T0 + 1_000,
+        )
+        .unwrap();
         assert_eq!(
             config(&mut env, &key, TOKEN).unwrap().window_start,
             T0 + 1_000
         );
-        assert!(charge(&mut env, &key, TOKEN, U256::from(100), T0 + 1_059).is_err());
+        assert!(charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(100),
+            T0 + 1_059
+        )
+        .is_err());
     }
 
     #[test]
     fn update_keeps_spent_and_start_and_applies_the_new_duration() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(&mut env, &key, TOKEN, U256::from(80), T0 + 10).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(80),
+            T0 + 10,
+        )
+        .unwrap();
         let mut state = account(&mut env, &key);
         set_limit(
             &mut env,
@@ -651,10 +819,34 @@ mod tests {
     #[test]
     fn wide_limits_and_spends_round_trip() {
         let (mut env, key) = setup(U256::MAX, 3_600);
-        charge(&mut env, &key, TOKEN, U256::MAX - U256::from(1), T0).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::MAX - U256::from(1),
+            T0,
+        )
+        .unwrap();
         assert_eq!(spent(&mut env, &key), U256::MAX - U256::from(1));
-        charge(&mut env, &key, TOKEN, U256::from(1), T0).unwrap();
-        assert!(charge(&mut env, &key, TOKEN, U256::from(1), T0).is_err());
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(1),
+            T0,
+        )
+        .unwrap();
+        assert!(charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(1),
+            T0
+        )
+        .is_err());
         // Lowering to a compact limit keeps the wide spent: still nothing left.
         let mut state = account(&mut env, &key);
         set_limit(
@@ -669,7 +861,15 @@ mod tests {
         assert_eq!(config(&mut env, &key, TOKEN).unwrap().spent, U256::MAX);
         assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::ZERO);
         // A new window is compact again, and the wide slots are cleared.
-        charge(&mut env, &key, TOKEN, U256::from(5), T0 + 3_600).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(5),
+            T0 + 3_600,
+        )
+        .unwrap();
         let slot = key.token_slot(TOKEN);
         assert_eq!(env.load(at(slot, 2)), B256::ZERO);
         assert_eq!(env.load(at(slot, 3)), B256::ZERO);
@@ -679,7 +879,15 @@ mod tests {
     #[test]
     fn compact_boundary() {
         let (mut env, key) = setup(COMPACT_MAX, 3_600);
-        charge(&mut env, &key, TOKEN, COMPACT_MAX, T0).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            COMPACT_MAX,
+            T0,
+        )
+        .unwrap();
         assert_eq!(spent(&mut env, &key), COMPACT_MAX);
         assert_eq!(env.load(at(key.token_slot(TOKEN), 2)), B256::ZERO);
         let mut state = account(&mut env, &key);
@@ -704,7 +912,17 @@ mod tests {
     fn untracked_tokens_are_not_limited() {
         let (mut env, key) = setup(U256::from(1), 60);
         let other = Address::repeat_byte(0x71);
-        assert_eq!(charge(&mut env, &key, other, U256::MAX, T0), Ok(()));
+        assert_eq!(
+            charge(
+                &mut env,
+                &key,
+                &AccountState::default(),
+                other,
+                U256::MAX,
+                T0
+            ),
+            Ok(())
+        );
         assert_eq!(config(&mut env, &key, other), None);
         assert_eq!(remaining_allowance(&mut env, &key, other, T0), U256::ZERO);
     }
@@ -777,7 +995,15 @@ mod tests {
             .unwrap();
         }
         set_account(&mut env, &key, &state);
-        charge(&mut env, &key, tokens[0], U256::from(5), T0).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            tokens[0],
+            U256::from(5),
+            T0,
+        )
+        .unwrap();
         assert!(remove_limit(&mut env, &key, &mut state, tokens[0]));
         set_account(&mut env, &key, &state);
         assert!(!remove_limit(&mut env, &key, &mut state, tokens[0]));
@@ -801,7 +1027,15 @@ mod tests {
     fn events_are_encoded_as_alloy_encodes_them() {
         use alloy_primitives::aliases::U48;
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(&mut env, &key, TOKEN, U256::from(7), T0 + 3_600).unwrap();
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(7),
+            T0 + 3_600,
+        )
+        .unwrap();
         let mut state = account(&mut env, &key);
         remove_limit(&mut env, &key, &mut state, TOKEN);
         fn alloy<E: SolEvent>(e: &E) -> (alloc::vec::Vec<B256>, alloc::vec::Vec<u8>) {

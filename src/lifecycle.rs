@@ -3,7 +3,8 @@
 //! caller, never a suffix) and the time explicitly, on any [`Env`], so the
 //! same code runs on chain and in property tests with any clock.
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolEvent;
 
 use crate::abi;
 use crate::calldata;
@@ -84,6 +85,45 @@ pub fn set_forwarder(env: &mut impl Env, account: Address, forwarder: Address) {
     let mut state = ledger::account(env, &key);
     state.forwarder = forwarder;
     ledger::set_account(env, &key, &state);
+}
+
+/// `setPaused(paused)` by `account`: pauses or resumes every outflow.
+pub fn set_paused(env: &mut impl Env, account: Address, paused: bool) -> Result<(), HookError> {
+    let (key, mut state) = installed(env, account)?;
+    state.paused = paused;
+    ledger::set_account(env, &key, &state);
+    ledger::emit_account_event(
+        env,
+        abi::PausedSet::SIGNATURE_HASH,
+        account,
+        &[calldata::uint(u64::from(paused))],
+    );
+    Ok(())
+}
+
+/// `setDenyUnknownTokens(deny)` by `account`.
+pub fn set_deny_unknown_tokens(
+    env: &mut impl Env,
+    account: Address,
+    deny: bool,
+) -> Result<(), HookError> {
+    let (key, mut state) = installed(env, account)?;
+    state.deny_unknown = deny;
+    ledger::set_account(env, &key, &state);
+    let event = abi::UnknownTokensDeniedSet::SIGNATURE_HASH;
+    ledger::emit_account_event(env, event, account, &[calldata::uint(u64::from(deny))]);
+    Ok(())
+}
+
+/// `setMaxPerCall(token, maxPerCall)` by `account`; 0 removes the cap.
+pub fn set_max_per_call(
+    env: &mut impl Env,
+    account: Address,
+    token: Address,
+    cap: U256,
+) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    ledger::set_max_per_call(env, &key, token, cap)
 }
 
 fn installed(

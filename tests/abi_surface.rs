@@ -390,6 +390,33 @@ fn errors_encode_as_alloy_encodes_them() {
             abi::DuplicateToken { token: a }.abi_encode(),
         ),
     ];
+    let cases = cases.into_iter().chain([
+        (
+            E::policy(abi::AccountPaused {}),
+            abi::AccountPaused {}.abi_encode(),
+        ),
+        (
+            E::policy(abi::TokenNotAllowed { token: a }),
+            abi::TokenNotAllowed { token: a }.abi_encode(),
+        ),
+        (
+            E::policy(abi::PerCallCapExceeded {
+                token: a,
+                attempted: U256::from(9),
+                cap: U256::from(8),
+            }),
+            abi::PerCallCapExceeded {
+                token: a,
+                attempted: U256::from(9),
+                cap: U256::from(8),
+            }
+            .abi_encode(),
+        ),
+        (
+            E::policy(abi::TokenNotLimited { token: a }),
+            abi::TokenNotLimited { token: a }.abi_encode(),
+        ),
+    ]);
     for (error, expected) in cases {
         assert_eq!(error.encode(), expected, "{error:?}");
     }

@@ -91,6 +91,19 @@ enum Op {
         path: Path,
         items: Vec<Item>,
     },
+    SetPaused {
+        account: usize,
+        paused: bool,
+    },
+    SetDeny {
+        account: usize,
+        deny: bool,
+    },
+    SetCap {
+        account: usize,
+        token: usize,
+        cap: U256,
+    },
     Advance(u64),
     /// Moves the clock to a tracked window's end, minus one, or plus one.
     ToWindowEdge {
@@ -112,6 +125,8 @@ struct Item {
 fn amount() -> impl Strategy<Value = U256> {
     prop_oneof![
         4 => (0u64..2_000).prop_map(U256::from),
+        // Round amounts, so that spends, limits and caps often meet exactly.
+        2 => prop::sample::select(vec![100u64, 500, 1_000]).prop_map(U256::from),
         1 => Just(U256::MAX),
         1 => Just(U256::MAX - U256::from(1)),
         1 => (0u64..4).prop_map(|k| (U256::from(1) << 96) - U256::from(2) + U256::from(k)),
@@ -176,6 +191,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize).prop_map(|account| Op::Uninstall { account }),
         6 => (0..2usize, route, path, prop::collection::vec(item(), 0..5))
             .prop_map(|(account, route, path, items)| Op::Spend { account, route, path, items }),
+        1 => (0..2usize, any::<bool>()).prop_map(|(account, paused)| Op::SetPaused { account, paused }),
+        1 => (0..2usize, any::<bool>()).prop_map(|(account, deny)| Op::SetDeny { account, deny }),
+        1 => (0..2usize, 0..3usize, prop_oneof![Just(U256::ZERO), amount()])
+            .prop_map(|(account, token, cap)| Op::SetCap { account, token, cap }),
         3 => time_step().prop_map(Op::Advance),
         2 => (0..2usize, 0..3usize, -1i8..=1).prop_map(|(account, token, delta)| Op::ToWindowEdge { account, token, delta }),
     ]
@@ -188,11 +207,14 @@ struct Cfg {
     spent: U256,
     start: u64,
     duration: u64,
+    cap: U256,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Account {
     installed: bool,
+    paused: bool,
+    deny: bool,
     forwarder: Address,
     tokens: BTreeMap<Address, Cfg>,
 }
@@ -213,15 +235,24 @@ impl Model {
         amount: U256,
         now: u64,
     ) -> Result<(), HookError> {
-        let Some(cfg) = self
-            .accounts
-            .entry(account)
-            .or_default()
-            .tokens
-            .get_mut(&token)
-        else {
+        let acct = self.accounts.entry(account).or_default();
+        if acct.paused {
+            return Err(HookError::policy(abi::AccountPaused {}));
+        }
+        let deny = acct.deny;
+        let Some(cfg) = acct.tokens.get_mut(&token) else {
+            if deny {
+                return Err(HookError::policy(abi::TokenNotAllowed { token }));
+            }
             return Ok(());
         };
+        if !cfg.cap.is_zero() && amount > cfg.cap {
+            return Err(HookError::policy(abi::PerCallCapExceeded {
+                token,
+                attempted: amount,
+                cap: cfg.cap,
+            }));
+        }
         let end = window::window_end(cfg.start, cfg.duration);
         if end != MAX_TIME && now >= end {
             cfg.start = now;
@@ -407,6 +438,50 @@ impl World {
                 };
                 prop_assert_eq!(got, expected, "{:?}", op);
             }
+            Op::SetPaused { account, paused } => {
+                let account = ACCOUNTS[*account];
+                let got = self.transact(|env| lifecycle::set_paused(env, account, *paused));
+                let acct = self.model.accounts.entry(account).or_default();
+                let expected = if acct.installed {
+                    acct.paused = *paused;
+                    Ok(())
+                } else {
+                    Err(HookError::not_initialized(account))
+                };
+                prop_assert_eq!(got, expected, "{:?}", op);
+            }
+            Op::SetDeny { account, deny } => {
+                let account = ACCOUNTS[*account];
+                let got =
+                    self.transact(|env| lifecycle::set_deny_unknown_tokens(env, account, *deny));
+                let acct = self.model.accounts.entry(account).or_default();
+                let expected = if acct.installed {
+                    acct.deny = *deny;
+                    Ok(())
+                } else {
+                    Err(HookError::not_initialized(account))
+                };
+                prop_assert_eq!(got, expected, "{:?}", op);
+            }
+            Op::SetCap {
+                account,
+                token,
+                cap,
+            } => {
+                let (account, token) = (ACCOUNTS[*account], TOKENS[*token]);
+                let got =
+                    self.transact(|env| lifecycle::set_max_per_call(env, account, token, *cap));
+                let acct = self.model.accounts.entry(account).or_default();
+                let expected = match (acct.installed, acct.tokens.get_mut(&token)) {
+                    (false, _) => Err(HookError::not_initialized(account)),
+                    (true, None) => Err(HookError::policy(abi::TokenNotLimited { token })),
+                    (true, Some(cfg)) => {
+                        cfg.cap = *cap;
+                        Ok(())
+                    }
+                };
+                prop_assert_eq!(got, expected, "{:?}", op);
+            }
             Op::Uninstall { account } => {
                 let account = ACCOUNTS[*account];
                 lifecycle::uninstall(&mut self.env, account);
@@ -546,6 +621,7 @@ impl World {
                         spent: U256::ZERO,
                         start: now,
                         duration: window,
+                        cap: U256::ZERO,
                     },
                 );
             }
@@ -588,6 +664,10 @@ impl World {
                 .unwrap_or_default();
             let state = ledger::account(&mut self.env, &key);
             prop_assert_eq!(state.initialized, model.installed);
+            prop_assert_eq!(
+                (state.paused, state.deny_unknown),
+                (model.paused, model.deny)
+            );
             prop_assert_eq!(state.forwarder, model.forwarder);
             prop_assert_eq!(usize::from(state.token_count), model.tokens.len());
             for token in TOKENS {
@@ -599,6 +679,11 @@ impl World {
                     window_duration: c.duration.min(MAX_TIME),
                 });
                 prop_assert_eq!(got, want, "{} {}", account, token);
+                let cap = ledger::max_per_call(&mut self.env, &key, token);
+                prop_assert_eq!(
+                    cap,
+                    model.tokens.get(&token).map(|c| c.cap).unwrap_or_default()
+                );
                 // Remaining: 0 <= remaining <= limit, never panics or wraps.
                 let remaining = ledger::remaining_allowance(&mut self.env, &key, token, now);
                 if let Some(c) = model.tokens.get(&token) {
@@ -720,4 +805,43 @@ fn window_arithmetic_never_wraps() {
             Ok(())
         },
     );
+}
+
+/// Policies in a tight loop: an installed token with a per-call cap, a pause
+/// or a deny switch flipped at random, and spends whose amounts often meet
+/// the cap exactly, all against the model.
+#[test]
+fn policies_match_the_model() {
+    let round = || prop::sample::select(vec![0u64, 50, 100, 150, 200, 1_000]).prop_map(U256::from);
+    let step = prop_oneof![
+        4 => (round(), 0..3usize, any::<bool>()).prop_map(|(amount, token, batch)| Op::Spend {
+            account: 0,
+            route: Route::Direct,
+            path: if batch { Path::Batch } else { Path::Execute },
+            items: vec![Item { token, value: U256::ZERO, amount, approve: false }],
+        }),
+        1 => (0..3usize, round()).prop_map(|(token, cap)| Op::SetCap { account: 0, token, cap }),
+        1 => any::<bool>().prop_map(|paused| Op::SetPaused { account: 0, paused }),
+        1 => any::<bool>().prop_map(|deny| Op::SetDeny { account: 0, deny }),
+        1 => time_step().prop_map(Op::Advance),
+    ];
+    let ops = (round(), prop::collection::vec(step, 1..30));
+    property::check("policies_match_the_model", ops, |(cap, steps)| {
+        let mut world = World::new();
+        let install = Op::Install {
+            account: 0,
+            mux: false,
+            limits: vec![(1, U256::from(1_000), 3_600)],
+        };
+        world.apply(&install)?;
+        world.apply(&Op::SetCap {
+            account: 0,
+            token: 1,
+            cap,
+        })?;
+        for op in &steps {
+            world.apply(op)?;
+        }
+        Ok(())
+    });
 }

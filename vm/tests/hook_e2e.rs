@@ -351,3 +351,59 @@ fn preview_pre_check_through_the_abi() {
     let tokens = chain.view(P::trackedTokensCall { account: ALICE }).tokens;
     assert_eq!(tokens, vec![TOKEN, NATIVE]);
 }
+
+#[test]
+fn policies_through_the_abi() {
+    use spending_limit_hook::abi::ISpendingLimitPolicy as P;
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    assert!(chain
+        .tx(
+            ALICE,
+            P::setMaxPerCallCall {
+                token: TOKEN,
+                maxPerCall: u(100)
+            }
+            .abi_encode()
+        )
+        .is_success());
+    assert_eq!(
+        chain
+            .view(P::maxPerCallCall {
+                account: ALICE,
+                token: TOKEN
+            })
+            ._0,
+        u(100)
+    );
+    let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(101)));
+    assert_eq!(
+        out.output,
+        abi::PerCallCapExceeded {
+            token: TOKEN,
+            attempted: u(101),
+            cap: u(100)
+        }
+        .abi_encode()
+    );
+    assert!(chain
+        .tx(ALICE, P::setPausedCall { paused: true }.abi_encode())
+        .is_success());
+    let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
+    assert_eq!(out.output, abi::AccountPaused {}.abi_encode());
+    let policy = chain.view(P::accountPolicyCall { account: ALICE });
+    assert!(policy.paused && !policy.denyUnknownTokens);
+    // A bool argument other than 0 or 1 is malformed, as in Solidity.
+    let mut bad = P::setPausedCall { paused: false }.abi_encode();
+    bad[35] = 2;
+    assert_eq!(
+        chain.tx(ALICE, bad).output,
+        abi::DecodingError {}.abi_encode()
+    );
+    assert!(chain
+        .tx(ALICE, P::setPausedCall { paused: false }.abi_encode())
+        .is_success());
+    assert!(chain
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(100)))
+        .is_success());
+}

@@ -1,0 +1,182 @@
+//! Account policies beyond the reference: an emergency pause, denying tokens
+//! without a limit, and per-call caps on top of the window limit.
+
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests: a panic is a failure
+
+mod common;
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use common::*;
+use motsu::prelude::*;
+use spending_limit_hook::abi::{self, IERC777};
+use spending_limit_hook::error::HookError;
+use spending_limit_hook::SpendingLimitHook;
+
+fn paused() -> HookError {
+    HookError::policy(abi::AccountPaused {})
+}
+
+#[motsu::test]
+fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, account: Address) {
+    install_default(&hook, account, Address::ZERO);
+    hook.sender(account).set_paused(true).motsu_unwrap();
+    hook.assert_emitted(&abi::PausedSet {
+        account,
+        paused: true,
+    });
+    assert_eq!(hook.sender(account).account_policy(account), (true, false));
+    let grant = IERC777::authorizeOperatorCall {
+        operator: RECIPIENT,
+    }
+    .abi_encode();
+    for msg in [
+        exec_single(TOKEN, 0, &transfer(1)),
+        exec_single(OTHER_TOKEN, 0, &transfer(1)),
+        exec_single(RECIPIENT, 1, &[]),
+        exec_batch(&[(RECIPIENT, 0, vec![]), (TOKEN, 0, approve(5))]),
+        exec_single(OTHER_TOKEN, 0, &grant),
+    ] {
+        assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), paused());
+    }
+    // Calls that move nothing still pass.
+    pre_check(&hook, account, &exec_single(RECIPIENT, 0, &[1, 2, 3, 4])).motsu_unwrap();
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(0))).motsu_unwrap();
+    hook.sender(account).set_paused(false).motsu_unwrap();
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(1))).motsu_unwrap();
+    assert_eq!(spent(&hook, account, TOKEN), u(1));
+}
+
+#[motsu::test]
+fn tokens_without_a_limit_can_be_denied(hook: Contract<SpendingLimitHook>, account: Address) {
+    install_default(&hook, account, Address::ZERO);
+    pre_check(&hook, account, &exec_single(OTHER_TOKEN, 0, &transfer(5))).motsu_unwrap();
+    hook.sender(account)
+        .set_deny_unknown_tokens(true)
+        .motsu_unwrap();
+    hook.assert_emitted(&abi::UnknownTokensDeniedSet {
+        account,
+        denied: true,
+    });
+    let err = pre_check(&hook, account, &exec_single(OTHER_TOKEN, 0, &transfer(5))).unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::TokenNotAllowed { token: OTHER_TOKEN })
+    );
+    let grant = IERC777::authorizeOperatorCall {
+        operator: RECIPIENT,
+    }
+    .abi_encode();
+    assert!(pre_check(&hook, account, &exec_single(OTHER_TOKEN, 0, &grant)).is_err());
+    // Limited tokens and native value (limited by the default install) still pass.
+    pre_check(&hook, account, &exec_single(TOKEN, 3, &transfer(5))).motsu_unwrap();
+    hook.sender(account)
+        .remove_spending_limit(NATIVE)
+        .motsu_unwrap();
+    let err = pre_check(&hook, account, &exec_single(RECIPIENT, 3, &[])).unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::TokenNotAllowed { token: NATIVE })
+    );
+}
+
+#[motsu::test]
+fn per_call_caps_bound_each_execution(hook: Contract<SpendingLimitHook>, account: Address) {
+    install_default(&hook, account, Address::ZERO);
+    hook.sender(account)
+        .set_max_per_call(TOKEN, u(100))
+        .motsu_unwrap();
+    hook.assert_emitted(&abi::MaxPerCallSet {
+        account,
+        token: TOKEN,
+        maxPerCall: u(100),
+    });
+    assert_eq!(hook.sender(account).max_per_call(account, TOKEN), u(100));
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(100))).motsu_unwrap();
+    let err = pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(101))).unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::PerCallCapExceeded {
+            token: TOKEN,
+            attempted: u(101),
+            cap: u(100)
+        })
+    );
+    // Each item of a batch is one call: many small ones pass, up to the window limit.
+    pre_check(
+        &hook,
+        account,
+        &exec_batch(&[(TOKEN, 0, transfer(100)), (TOKEN, 0, transfer(100))]),
+    )
+    .motsu_unwrap();
+    assert_eq!(spent(&hook, account, TOKEN), u(300));
+    // Updating the limit keeps the cap; 0 removes it.
+    hook.sender(account)
+        .set_spending_limit(TOKEN, u(5_000), alloy_primitives::aliases::U48::from(60))
+        .motsu_unwrap();
+    assert!(pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(101))).is_err());
+    hook.sender(account)
+        .set_max_per_call(TOKEN, U256::ZERO)
+        .motsu_unwrap();
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(101))).motsu_unwrap();
+}
+
+#[motsu::test]
+fn a_cap_needs_a_limited_token_and_an_installed_account(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
+    let err = hook
+        .sender(account)
+        .set_max_per_call(TOKEN, u(1))
+        .motsu_unwrap_err();
+    assert_eq!(err, HookError::not_initialized(account));
+    assert_eq!(
+        hook.sender(account).set_paused(true).motsu_unwrap_err(),
+        HookError::not_initialized(account)
+    );
+    install_default(&hook, account, Address::ZERO);
+    let err = hook
+        .sender(account)
+        .set_max_per_call(OTHER_TOKEN, u(1))
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::TokenNotLimited { token: OTHER_TOKEN })
+    );
+}
+
+#[motsu::test]
+fn uninstall_and_removal_forget_policies(hook: Contract<SpendingLimitHook>, account: Address) {
+    install_default(&hook, account, Address::ZERO);
+    hook.sender(account)
+        .set_max_per_call(TOKEN, u(10))
+        .motsu_unwrap();
+    hook.sender(account).set_paused(true).motsu_unwrap();
+    hook.sender(account)
+        .set_deny_unknown_tokens(true)
+        .motsu_unwrap();
+    hook.sender(account)
+        .remove_spending_limit(TOKEN)
+        .motsu_unwrap();
+    assert_eq!(
+        hook.sender(account).max_per_call(account, TOKEN),
+        U256::ZERO
+    );
+    hook.sender(account)
+        .on_uninstall(stylus_sdk::abi::Bytes::from(vec![]))
+        .motsu_unwrap();
+    assert_eq!(hook.sender(account).account_policy(account), (false, false));
+    install_default(&hook, account, Address::ZERO);
+    assert_eq!(
+        hook.sender(account).max_per_call(account, TOKEN),
+        U256::ZERO
+    );
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(500))).motsu_unwrap();
+}

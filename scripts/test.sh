@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 scripts/build.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
+# The ABI exporter (`cargo run --features export-abi`) must keep compiling.
+cargo check --locked -p spending-limit-hook --features export-abi --bins
 # Every property runs at least 1,000 cases (scripts/assurance.sh --long: 10,000);
 # the figures are printed from this run's own output.
 mkdir -p target

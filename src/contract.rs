@@ -1,5 +1,8 @@
-//! The contract's entry points: thin wiring of [`crate::account`],
-//! [`crate::check`] and [`crate::ledger`] to the Stylus host.
+//! The contract's entry points: thin wiring of [`crate::check`],
+//! [`crate::lifecycle`] and [`crate::ledger`] to the Stylus host. The
+//! reference's functions are also declared `#[public]` for the SDK's router,
+//! which motsu tests and the ABI exporter use; on chain every call goes
+//! through [`crate::dispatch`].
 
 // The storage macro uses `vec!` unqualified; in no_std it must be imported.
 #[allow(unused_imports)]
@@ -51,10 +54,6 @@ fn user_main(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
 }
 
 impl SpendingLimitHook {
-    fn env(&self) -> HostEnv {
-        HostEnv
-    }
-
     fn now(&self) -> u64 {
         window::clamp_time(host::block_timestamp())
     }
@@ -146,14 +145,14 @@ impl SpendingLimitHook {
 
     /// Whether `account` has installed the hook.
     pub fn is_initialized(&self, account: Address) -> bool {
-        ledger::account(&mut self.env(), &AccountKey::new(account)).initialized
+        ledger::account(&mut HostEnv, &AccountKey::new(account)).initialized
     }
 
     /// The reference's public `configs` mapping: limit, spent, window duration,
     /// window start (all zero for an untracked token).
     pub fn configs(&self, account: Address, token: Address) -> (U256, U256, U48, U48) {
         let config =
-            ledger::config(&mut self.env(), &AccountKey::new(account), token).unwrap_or_default();
+            ledger::config(&mut HostEnv, &AccountKey::new(account), token).unwrap_or_default();
         (
             config.limit,
             config.spent,
@@ -187,17 +186,12 @@ impl SpendingLimitHook {
     /// untracked token (the reference's answer), the full limit once the window
     /// has closed.
     pub fn get_remaining_allowance(&self, account: Address, token: Address) -> U256 {
-        ledger::remaining_allowance(
-            &mut self.env(),
-            &AccountKey::new(account),
-            token,
-            self.now(),
-        )
+        ledger::remaining_allowance(&mut HostEnv, &AccountKey::new(account), token, self.now())
     }
 
     /// The forwarder `account` trusts (zero when none).
     pub fn trusted_forwarder(&self, account: Address) -> Address {
-        ledger::account(&mut self.env(), &AccountKey::new(account)).forwarder
+        ledger::account(&mut HostEnv, &AccountKey::new(account)).forwarder
     }
 
     /// Trusts `forwarder` to call on behalf of `msg.sender`.

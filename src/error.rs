@@ -53,8 +53,10 @@ pub enum HookError {
     TokenNotLimited(abi::TokenNotLimited),
 }
 
+// The SDK's derive (under `export-abi`) writes these conversions itself.
 macro_rules! from_policy_errors {
     ($($name:ident),*) => {$(
+        #[cfg(not(feature = "export-abi"))]
         impl From<abi::$name> for HookError {
             fn from(error: abi::$name) -> Self {
                 Self::$name(error)

@@ -4,10 +4,15 @@
 //! It is a drop-in replacement for SmartAgentKit's Solidity `SpendingLimitHook`:
 //! the same selectors, errors, events and install data, with fewer bypasses
 //! (canonical decoding, `executeUserOp` unwrapped, duplicate tokens refused, no
-//! arithmetic panics). The entry points below only wire the steps together:
-//! [`account`] resolves whose budget it is, [`execution`] decodes what the
-//! account will do, [`outflow`] says what that spends, [`ledger`] charges it
-//! using [`window`] arithmetic.
+//! arithmetic panics), and with policies beyond it (a dry run, an emergency
+//! pause, per-call caps, denying tokens without a limit).
+//!
+//! One call's way through the crate: [`dispatch`] routes the raw calldata;
+//! for `preCheck`, [`check`] runs the steps: [`account`] resolves whose budget
+//! it is, [`execution`] decodes what the account will do, [`outflow`] says what
+//! that spends, [`ledger`] charges it using [`window`] arithmetic. The
+//! account's own changes (install, limits, policies) are in [`lifecycle`].
+//! Storage and logs go through [`env`], so all of it also runs in memory.
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 // The ABI exporter generates an undocumented `print_from_args`.

@@ -20,7 +20,10 @@ pub const HOSTIO_INK: u64 = 8_400;
 /// Extra ink per byte moved by `memory.copy` / `memory.fill`.
 pub const MEMORY_OP_INK_PER_BYTE: u64 = 100;
 
-/// `storage_load_bytes32` / `storage_cache_bytes32` host ink (`SLOAD_INK`...).
+/// `storage_load_bytes32` / `storage_cache_bytes32` host ink. A load that
+/// misses the per-call cache also pays the EVM's SLOAD (cold or warm); the
+/// project notes mention a further "+5" on loads whose unit is unclear, which
+/// is left out (at most 5 gas a load).
 pub const STORAGE_ACCESS_INK: u64 = 18_480;
 /// `storage_flush_cache` base ink.
 pub const STORAGE_FLUSH_INK: u64 = 68_073;
@@ -180,10 +183,9 @@ impl EntryCost {
     }
 }
 
-/// Gas for a transaction's memory to grow from `open` to `open + new` pages,
-/// after `ever` pages were open at once: the linear term past the free pages.
-/// (Nitro adds an exponential term for very large memories, which programs
-/// of this size never reach; it is not modelled.)
+/// Gas for a transaction's memory to grow from `open` to `open + new` pages:
+/// the linear term past the free pages. (Nitro adds an exponential term that
+/// only matters for memories far larger than a hook uses; it is not modelled.)
 pub fn memory_gas(new: u64, open: u64) -> u64 {
     let before = open.saturating_sub(FREE_PAGES);
     let after = open.saturating_add(new).saturating_sub(FREE_PAGES);

@@ -49,6 +49,25 @@ interface ISpendingLimitPolicy {
         view
         returns (bool wouldPass, bytes memory revertData);
 
+    /// @notice A token's whole state as of now, for frontends and agents:
+    ///         whether it is limited, its limit, what is spent and left in the
+    ///         current window (a closed window counts as empty), when that
+    ///         window started and closes (a close at or before now means the
+    ///         next spend opens a new window), and its per-call cap (0: none).
+    function tokenState(address account, address token)
+        external
+        view
+        returns (
+            bool limited,
+            uint256 limit,
+            uint256 spent,
+            uint256 remaining,
+            uint48 windowStart,
+            uint48 windowDuration,
+            uint48 windowEnd,
+            uint256 maxPerCall
+        );
+
     /// @notice The tokens `account` limits, in storage order.
     function trackedTokens(address account) external view returns (address[] memory tokens);
 }

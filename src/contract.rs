@@ -111,6 +111,11 @@ impl SpendingLimitHook {
         ledger::max_per_call(&mut HostEnv, &AccountKey::new(account), token)
     }
 
+    /// `tokenState`: a token's whole state as of now.
+    pub fn token_state(&self, account: Address, token: Address) -> ledger::TokenState {
+        ledger::token_state(&mut HostEnv, &AccountKey::new(account), token, self.now())
+    }
+
     /// `trackedTokens`: the tokens `account` limits, in storage order.
     pub fn tracked_tokens(&self, account: Address) -> Vec<Address> {
         ledger::tracked_tokens(&mut HostEnv, &AccountKey::new(account))

@@ -120,6 +120,25 @@ fn route(
             push_bytes(&mut out, &revert_data);
             out
         }
+        P::tokenStateCall::SELECTOR => {
+            let state =
+                hook.token_state(calldata::address(args, 0)?, calldata::address(args, WORD)?);
+            let words = [
+                calldata::uint(u64::from(state.limited)),
+                state.limit,
+                state.spent,
+                state.remaining,
+                calldata::uint(state.window_start),
+                calldata::uint(state.window_duration),
+                calldata::uint(state.window_end),
+                state.max_per_call,
+            ];
+            let mut out = Vec::with_capacity(words.len().saturating_mul(WORD));
+            for word in words {
+                out.extend_from_slice(&word.to_be_bytes::<32>());
+            }
+            out
+        }
         P::trackedTokensCall::SELECTOR => {
             let tokens = hook.tracked_tokens(calldata::address(args, 0)?);
             let mut out = Vec::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));

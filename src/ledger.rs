@@ -527,6 +527,53 @@ pub fn set_max_per_call(
     Ok(())
 }
 
+/// A token's state as of `now`, as `tokenState` returns it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenState {
+    /// Whether the token is limited at all.
+    pub limited: bool,
+    /// The window limit.
+    pub limit: U256,
+    /// Spent in the current window (0 once the window has closed).
+    pub spent: U256,
+    /// What is left in the current window.
+    pub remaining: U256,
+    /// When the current (or last) window started.
+    pub window_start: u64,
+    /// Window length.
+    pub window_duration: u64,
+    /// When the window closes; at or before `now`, the next spend opens one.
+    pub window_end: u64,
+    /// The per-call cap (0: none).
+    pub max_per_call: U256,
+}
+
+/// `token`'s whole state for the account as of `now`.
+pub fn token_state(env: &mut impl Env, key: &AccountKey, token: Address, now: u64) -> TokenState {
+    let slot = key.token_slot(token);
+    let Some(hot) = load_hot(env, slot) else {
+        return TokenState::default();
+    };
+    let (window_start, window_duration) = load_cold(env, slot);
+    let closed = window::is_closed(hot.window_end, now);
+    let spent = if closed { U256::ZERO } else { hot.spent };
+    let max_per_call = if hot.capped {
+        load_word(env, at(slot, 4))
+    } else {
+        U256::ZERO
+    };
+    TokenState {
+        limited: true,
+        limit: hot.limit,
+        spent,
+        remaining: window::remaining(hot.limit, spent),
+        window_start,
+        window_duration,
+        window_end: hot.window_end,
+        max_per_call,
+    }
+}
+
 /// `token`'s per-call cap (0: none).
 pub fn max_per_call(env: &mut impl Env, key: &AccountKey, token: Address) -> U256 {
     load_word(env, at(key.token_slot(token), 4))
@@ -1076,6 +1123,48 @@ mod tests {
             .map(|l| (l.topics.clone(), l.data.clone()))
             .collect();
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn token_state_reads_as_of_now() {
+        let (mut env, key) = setup(U256::from(100), 60);
+        assert_eq!(
+            token_state(&mut env, &key, Address::repeat_byte(0x71), T0),
+            TokenState::default()
+        );
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(30),
+            T0 + 10,
+        )
+        .unwrap();
+        let open = token_state(&mut env, &key, TOKEN, T0 + 59);
+        assert_eq!(
+            open,
+            TokenState {
+                limited: true,
+                limit: U256::from(100),
+                spent: U256::from(30),
+                remaining: U256::from(70),
+                window_start: T0,
+                window_duration: 60,
+                window_end: T0 + 60,
+                max_per_call: U256::ZERO,
+            }
+        );
+        let closed = token_state(&mut env, &key, TOKEN, T0 + 60);
+        assert_eq!(
+            (closed.spent, closed.remaining, closed.window_end),
+            (U256::ZERO, U256::from(100), T0 + 60)
+        );
+        set_max_per_call(&mut env, &key, TOKEN, U256::from(7)).unwrap();
+        assert_eq!(
+            token_state(&mut env, &key, TOKEN, T0).max_per_call,
+            U256::from(7)
+        );
     }
 
     #[test]

@@ -407,3 +407,44 @@ fn policies_through_the_abi() {
         .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(100)))
         .is_success());
 }
+
+#[test]
+fn token_state_as_of_now_through_the_abi() {
+    use spending_limit_hook::abi::ISpendingLimitPolicy as P;
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
+    chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(400)));
+    let state = chain.view(P::tokenStateCall {
+        account: ALICE,
+        token: TOKEN,
+    });
+    assert!(state.limited);
+    assert_eq!(
+        (state.limit, state.spent, state.remaining),
+        (u(1_000), u(400), u(600))
+    );
+    assert_eq!(
+        (
+            state.windowStart.to::<u64>(),
+            state.windowDuration.to::<u64>(),
+            state.windowEnd.to::<u64>()
+        ),
+        (T0, 3_600, T0 + 3_600)
+    );
+    chain.vm.set_timestamp(T0 + 3_600);
+    let state = chain.view(P::tokenStateCall {
+        account: ALICE,
+        token: TOKEN,
+    });
+    assert_eq!(
+        (state.spent, state.remaining),
+        (U256::ZERO, u(1_000)),
+        "a closed window reads as empty"
+    );
+    let none = chain.view(P::tokenStateCall {
+        account: ALICE,
+        token: OTHER_TOKEN,
+    });
+    assert!(!none.limited);
+    assert_eq!(none.remaining, U256::ZERO);
+}

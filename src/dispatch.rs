@@ -163,7 +163,9 @@ fn route(
         }
         P::accountPolicyCall::SELECTOR => {
             let (paused, deny) = hook.account_policy(calldata::address(args, 0)?);
-            [bool_word(paused), bool_word(deny)].concat()
+            let mut out = bool_word(paused);
+            out.extend_from_slice(&bool_word(deny));
+            out
         }
         P::maxPerCallCall::SELECTOR => hook
             .max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?)

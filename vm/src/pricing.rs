@@ -11,13 +11,15 @@ use wasmparser::Operator;
 
 use crate::artifact::ModuleInfo;
 
-/// Ink per gas (ArbOS default `InkPrice` = 10,000).
+/// Ink per gas. Source: ArbOS `programs` parameters, `InkPrice` default.
 pub const INK_PER_GAS: u64 = 10_000;
 /// Ink charged in every basic block's header (the meter's own instructions).
+/// Source: nitro `prover/src/programs/meter.rs`, as the project notes price it.
 pub const BLOCK_HEADER_INK: u64 = 2_450;
-/// Base ink of every host call (`HOSTIO_INK`).
+/// Base ink of every host call. Source: nitro `arbutil` `HOSTIO_INK`.
 pub const HOSTIO_INK: u64 = 8_400;
-/// Extra ink per byte moved by `memory.copy` / `memory.fill`.
+/// Extra ink per byte moved by `memory.copy` / `memory.fill`. Source: the
+/// project notes (pricing v1 bulk-memory operators).
 pub const MEMORY_OP_INK_PER_BYTE: u64 = 100;
 
 /// `storage_load_bytes32` / `storage_cache_bytes32` host ink. A load that
@@ -25,7 +27,8 @@ pub const MEMORY_OP_INK_PER_BYTE: u64 = 100;
 /// project notes mention a further "+5" on loads whose unit is unclear, which
 /// is left out (at most 5 gas a load).
 pub const STORAGE_ACCESS_INK: u64 = 18_480;
-/// `storage_flush_cache` base ink.
+/// `storage_flush_cache` base ink. Source: nitro `stylus/src/host.rs` (and the
+/// notes), like every host ink figure below.
 pub const STORAGE_FLUSH_INK: u64 = 68_073;
 /// `native_keccak256` base ink.
 pub const KECCAK_BASE_INK: u64 = 121_800;
@@ -36,29 +39,31 @@ pub const ADDRESS_READ_INK: u64 = 13_440;
 /// `emit_log` base ink.
 pub const EMIT_LOG_INK: u64 = 68_073;
 
-/// EIP-2929 cold SLOAD surcharge, gas.
+/// EIP-2929 cold SLOAD surcharge, gas. Source: EIP-2929 (`COLD_SLOAD_COST`).
 pub const COLD_SLOAD_GAS: u64 = 2_100;
-/// Warm storage read, gas.
+/// Warm storage read, gas. Source: EIP-2929 (`WARM_STORAGE_READ_COST`).
 pub const WARM_SLOAD_GAS: u64 = 100;
-/// SSTORE of a fresh (zero → non-zero) slot, gas.
+/// SSTORE of a fresh (zero → non-zero) slot, gas. Source: EIP-2200 (`SSTORE_SET_GAS`).
 pub const SSTORE_SET_GAS: u64 = 20_000;
-/// SSTORE of a clean non-zero slot, gas (5,000 − cold SLOAD).
+/// SSTORE of a clean non-zero slot, gas. Source: EIP-2929 (5,000 − cold SLOAD).
 pub const SSTORE_RESET_GAS: u64 = 2_900;
-/// Refund for clearing a slot (EIP-3529).
-pub const SSTORE_CLEARS_REFUND: u64 = 4_800;
-/// Log gas per topic (and per log), and per data byte.
+/// Log gas per topic, and once per log. Source: the yellow paper (`G_logtopic`, `G_log`).
 pub const LOG_TOPIC_GAS: u64 = 375;
-/// Log gas per data byte.
+/// Log gas per data byte. Source: the yellow paper (`G_logdata`).
 pub const LOG_DATA_GAS: u64 = 8;
 
-/// Pages of memory a transaction may open for free.
+/// Pages of memory a transaction may open for free. Source: ArbOS `programs`
+/// parameters (`FreePages`).
 pub const FREE_PAGES: u64 = 2;
-/// Gas per page opened beyond the free ones (the linear term).
+/// Gas per page opened beyond the free ones (the linear term). Source: ArbOS
+/// `programs` parameters (`PageGas`).
 pub const PAGE_GAS: u64 = 1_000;
 
-/// Fixed part of the entry cost of a cached program, gas.
+/// Fixed part of the entry cost of a cached program, gas. Source: ArbOS
+/// `programs` (`MinCachedInitGas` and call overhead), via the project notes.
 pub const CACHED_ENTRY_GAS: u64 = 352;
-/// Additional fixed entry cost of an uncached program, gas.
+/// Additional fixed entry cost of an uncached program, gas. Source: ArbOS
+/// `programs` (`MinInitGas`), via the project notes.
 pub const UNCACHED_ENTRY_GAS: u64 = 8_832;
 
 /// `write_price(n)`: ink to copy `n` bytes from the host into the program.

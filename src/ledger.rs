@@ -645,6 +645,16 @@ mod tests {
         }
     }
 
+    /// Charges `amount` of TOKEN for an account with no policy switches.
+    fn spend(
+        env: &mut MemoryEnv,
+        key: &AccountKey,
+        amount: U256,
+        now: u64,
+    ) -> Result<(), HookError> {
+        charge(env, key, &AccountState::default(), TOKEN, amount, now)
+    }
+
     fn spent(env: &mut MemoryEnv, key: &AccountKey) -> U256 {
         config(env, key, TOKEN).unwrap().spent
     }
@@ -682,34 +692,11 @@ mod tests {
     #[test]
     fn spends_accumulate_until_the_limit() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(60),
-            T0 + 1,
-        )
-        .unwrap();
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(40),
-            T0 + 2,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(60), T0 + 1).unwrap();
+        spend(&mut env, &key, U256::from(40), T0 + 2).unwrap();
         assert_eq!(spent(&mut env, &key), U256::from(100));
         assert_eq!(
-            charge(
-                &mut env,
-                &key,
-                &AccountState::default(),
-                TOKEN,
-                U256::from(1),
-                T0 + 3
-            ),
+            spend(&mut env, &key, U256::from(1), T0 + 3),
             Err(HookError::exceeded(TOKEN, U256::from(1), U256::ZERO))
         );
         assert_eq!(
@@ -721,50 +708,18 @@ mod tests {
     #[test]
     fn refused_spend_changes_nothing() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(60),
-            T0,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(60), T0).unwrap();
         let before = env.slots.clone();
         // Even across a window restart, a refused spend writes nothing.
-        assert!(charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(101),
-            T0 + 3_600
-        )
-        .is_err());
+        assert!(spend(&mut env, &key, U256::from(101), T0 + 3_600).is_err());
         assert_eq!(env.slots, before);
     }
 
     #[test]
     fn window_closes_at_start_plus_duration() {
         let (mut env, key) = setup(U256::from(100), 60);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(100),
-            T0,
-        )
-        .unwrap();
-        assert!(charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(1),
-            T0 + 59
-        )
-        .is_err());
+        spend(&mut env, &key, U256::from(100), T0).unwrap();
+        assert!(spend(&mut env, &key, U256::from(1), T0 + 59).is_err());
         assert_eq!(
             remaining_allowance(&mut env, &key, TOKEN, T0 + 59),
             U256::ZERO
@@ -774,15 +729,7 @@ mod tests {
             U256::from(100)
         );
         env.logs.clear();
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(30),
-            T0 + 60,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(30), T0 + 60).unwrap();
         let cfg = config(&mut env, &key, TOKEN).unwrap();
         assert_eq!((cfg.spent, cfg.window_start), (U256::from(30), T0 + 60));
         assert_eq!(
@@ -795,42 +742,18 @@ mod tests {
     #[test]
     fn window_drifts_from_the_first_spend_after_it_closes() {
         let (mut env, key) = setup(U256::from(100), 60);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(1),
-            T0 + 1_000,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(1), T0 + 1_000).unwrap();
         assert_eq!(
             config(&mut env, &key, TOKEN).unwrap().window_start,
             T0 + 1_000
         );
-        assert!(charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(100),
-            T0 + 1_059
-        )
-        .is_err());
+        assert!(spend(&mut env, &key, U256::from(100), T0 + 1_059).is_err());
     }
 
     #[test]
     fn update_keeps_spent_and_start_and_applies_the_new_duration() {
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(80),
-            T0 + 10,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(80), T0 + 10).unwrap();
         let mut state = account(&mut env, &key);
         set_limit(
             &mut env,
@@ -866,34 +789,10 @@ mod tests {
     #[test]
     fn wide_limits_and_spends_round_trip() {
         let (mut env, key) = setup(U256::MAX, 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::MAX - U256::from(1),
-            T0,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::MAX - U256::from(1), T0).unwrap();
         assert_eq!(spent(&mut env, &key), U256::MAX - U256::from(1));
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(1),
-            T0,
-        )
-        .unwrap();
-        assert!(charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(1),
-            T0
-        )
-        .is_err());
+        spend(&mut env, &key, U256::from(1), T0).unwrap();
+        assert!(spend(&mut env, &key, U256::from(1), T0).is_err());
         // Lowering to a compact limit keeps the wide spent: still nothing left.
         let mut state = account(&mut env, &key);
         set_limit(
@@ -908,15 +807,7 @@ mod tests {
         assert_eq!(config(&mut env, &key, TOKEN).unwrap().spent, U256::MAX);
         assert_eq!(remaining_allowance(&mut env, &key, TOKEN, T0), U256::ZERO);
         // A new window is compact again, and the wide slots are cleared.
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(5),
-            T0 + 3_600,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(5), T0 + 3_600).unwrap();
         let slot = key.token_slot(TOKEN);
         assert_eq!(env.load(at(slot, 2)), B256::ZERO);
         assert_eq!(env.load(at(slot, 3)), B256::ZERO);
@@ -926,15 +817,7 @@ mod tests {
     #[test]
     fn compact_boundary() {
         let (mut env, key) = setup(COMPACT_MAX, 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            COMPACT_MAX,
-            T0,
-        )
-        .unwrap();
+        spend(&mut env, &key, COMPACT_MAX, T0).unwrap();
         assert_eq!(spent(&mut env, &key), COMPACT_MAX);
         assert_eq!(env.load(at(key.token_slot(TOKEN), 2)), B256::ZERO);
         let mut state = account(&mut env, &key);
@@ -1074,15 +957,7 @@ mod tests {
     fn events_are_encoded_as_alloy_encodes_them() {
         use alloy_primitives::aliases::U48;
         let (mut env, key) = setup(U256::from(100), 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(7),
-            T0 + 3_600,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(7), T0 + 3_600).unwrap();
         let mut state = account(&mut env, &key);
         remove_limit(&mut env, &key, &mut state, TOKEN);
         fn alloy<E: SolEvent>(e: &E) -> (alloc::vec::Vec<B256>, alloc::vec::Vec<u8>) {
@@ -1132,15 +1007,7 @@ mod tests {
             token_state(&mut env, &key, Address::repeat_byte(0x71), T0),
             TokenState::default()
         );
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(30),
-            T0 + 10,
-        )
-        .unwrap();
+        spend(&mut env, &key, U256::from(30), T0 + 10).unwrap();
         let open = token_state(&mut env, &key, TOKEN, T0 + 59);
         assert_eq!(
             open,

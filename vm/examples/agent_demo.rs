@@ -1,6 +1,7 @@
 //! A short story on the local Stylus VM: an AI agent's smart account with a
 //! daily USDC budget. The agent spends within it, is stopped when a payment
-//! would go over, and can spend again once the window rolls over. Each step
+//! would go over (after asking the hook's dry run why), can spend again once
+//! the window rolls over, and is stopped cold by the owner's pause. Each step
 //! prints what happened and what it cost. Run it with `scripts/demo.sh`.
 
 #[path = "../tests/common/mod.rs"]
@@ -9,7 +10,9 @@ mod common;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolError, SolInterface, SolValue};
 use common::*;
-use spending_limit_hook::abi::{self, ISpendingLimitHook as I, TokenLimitInit};
+use spending_limit_hook::abi::{
+    self, ISpendingLimitHook as I, ISpendingLimitPolicy as P, TokenLimitInit,
+};
 use spending_limit_hook::encode;
 use stylus_local_vm::{Outcome, Status};
 
@@ -21,20 +24,31 @@ fn usdc(amount: u64) -> u64 {
     amount * 1_000_000
 }
 
+/// A revert reason in words.
+fn describe(revert: &[u8]) -> String {
+    if revert.is_empty() {
+        return "none".into();
+    }
+    match abi::SpendingLimitExceeded::abi_decode(revert, true) {
+        Ok(e) => format!(
+            "SpendingLimitExceeded(attempted {} USDC, remaining {} USDC)",
+            e.attempted / U256::from(1_000_000),
+            e.remaining / U256::from(1_000_000)
+        ),
+        Err(_) => match I::ISpendingLimitHookErrors::abi_decode(revert, true) {
+            Ok(error) => format!("{error:?}"),
+            Err(_) => match P::ISpendingLimitPolicyErrors::abi_decode(revert, true) {
+                Ok(error) => format!("{error:?}"),
+                Err(_) => format!("0x{}", alloy_primitives::hex::encode(revert)),
+            },
+        },
+    }
+}
+
 fn show(step: &str, out: &Outcome) {
     let verdict = match &out.status {
         Status::Success => "ok".to_string(),
-        Status::Revert => match abi::SpendingLimitExceeded::abi_decode(&out.output, true) {
-            Ok(e) => format!(
-                "REFUSED: SpendingLimitExceeded(attempted {} USDC, remaining {} USDC)",
-                e.attempted / U256::from(1_000_000),
-                e.remaining / U256::from(1_000_000)
-            ),
-            Err(_) => match I::ISpendingLimitHookErrors::abi_decode(&out.output, true) {
-                Ok(error) => format!("REFUSED: {error:?}"),
-                Err(_) => format!("REFUSED: 0x{}", alloy_primitives::hex::encode(&out.output)),
-            },
-        },
+        Status::Revert => format!("REFUSED: {}", describe(&out.output)),
         other => format!("{other:?}"),
     };
     println!("{step:<58} {verdict:<70} {:>7} gas", out.gas.total);
@@ -82,6 +96,19 @@ fn main() {
     pay(&mut chain, "an API provider", 30);
     pay(&mut chain, "a data vendor", 50);
     println!("{:<58} {} USDC", "  left today", remaining(&mut chain));
+    // The multiplexer hides a sub-hook's reason, so a careful agent asks first.
+    let preview = chain.view(P::previewPreCheckCall {
+        account: AGENT_ACCOUNT,
+        msgSender: Address::ZERO,
+        msgValue: U256::ZERO,
+        msgData: exec_single(USDC, 0, &transfer(usdc(40))).into(),
+    });
+    println!(
+        "{:<58} would pass: {}, reason: {}",
+        "agent asks previewPreCheck about 40 USDC",
+        preview.wouldPass,
+        describe(&preview.revertData)
+    );
     let refused = pay(&mut chain, "a suspicious address", 40);
     assert_eq!(
         refused.status,
@@ -108,6 +135,18 @@ fn main() {
     let out = chain.pre_check_via(MUX, AGENT_ACCOUNT, &sneaky);
     show("agent tries a delegatecall", &out);
     assert_eq!(out.output, abi::DelegateCallNotAllowed {}.abi_encode());
+
+    // The owner pauses every outflow (say, the agent's key leaked).
+    let out = chain.tx(
+        AGENT_ACCOUNT,
+        P::setPausedCall { paused: true }.abi_encode(),
+    );
+    show("owner pauses the account", &out);
+    pay(&mut chain, "anyone", 1);
+    chain.tx(
+        AGENT_ACCOUNT,
+        P::setPausedCall { paused: false }.abi_encode(),
+    );
 
     let (limit, spent, duration, start) = chain.configs(AGENT_ACCOUNT, USDC);
     println!(

@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
+#[path = "support/memory.rs"]
+mod memory;
 #[path = "support/property.rs"]
 mod property;
 use spending_limit_hook::abi::{self, TokenLimitInit, IERC20};
@@ -355,12 +357,7 @@ impl World {
         &mut self,
         f: impl FnOnce(&mut MemoryEnv) -> Result<(), HookError>,
     ) -> Result<(), HookError> {
-        let before = self.env.slots.clone();
-        let result = f(&mut self.env);
-        if result.is_err() {
-            self.env.slots = before;
-        }
-        result
+        memory::transact(&mut self.env, f)
     }
 
     fn apply(&mut self, op: &Op) -> Result<(), TestCaseError> {

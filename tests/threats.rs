@@ -30,19 +30,18 @@ use spending_limit_hook::{check, lifecycle};
 
 use motsu as _;
 
+#[path = "support/calls.rs"]
+mod calls;
+#[path = "support/memory.rs"]
+mod memory;
+use calls::*;
+
 const HOOK: Address = Address::repeat_byte(0x40);
 const MUX: Address = Address::repeat_byte(0xaa);
 const ALICE: Address = Address::repeat_byte(0xa1);
 const BOB: Address = Address::repeat_byte(0xb0);
-const TOKEN: Address = Address::repeat_byte(0x70);
-const NATIVE: Address = Address::ZERO;
-const TO: Address = Address::repeat_byte(0x99);
 const T0: u64 = 1_700_000_000;
 const LIMIT: u64 = 1_000;
-
-fn u(v: u64) -> U256 {
-    U256::from(v)
-}
 
 struct Chain {
     env: MemoryEnv,
@@ -86,12 +85,8 @@ impl Chain {
         &mut self,
         f: impl FnOnce(&mut MemoryEnv, u64) -> Result<(), HookError>,
     ) -> Result<(), HookError> {
-        let before = self.env.slots.clone();
-        let result = f(&mut self.env, self.now);
-        if result.is_err() {
-            self.env.slots = before;
-        }
-        result
+        let now = self.now;
+        memory::transact(&mut self.env, |env| f(env, now))
     }
 
     fn call(&mut self, caller: Address, calldata: Vec<u8>) -> Result<(), HookError> {
@@ -122,29 +117,6 @@ impl Chain {
     }
 }
 
-fn transfer(amount: u64) -> Vec<u8> {
-    IERC20::transferCall {
-        to: TO,
-        amount: u(amount),
-    }
-    .abi_encode()
-}
-
-fn single(target: Address, value: u64, data: &[u8]) -> Vec<u8> {
-    encode::execute(
-        encode::mode(CallType::Single, 0),
-        encode::single(target, u(value), data),
-    )
-}
-
-fn batch(items: &[(Address, u64, Vec<u8>)]) -> Vec<u8> {
-    let items: Vec<_> = items
-        .iter()
-        .map(|(t, v, d)| (*t, u(*v), d.clone()))
-        .collect();
-    encode::execute(encode::mode(CallType::Batch, 0), encode::batch(&items))
-}
-
 fn unknown() -> HookError {
     HookError::UnknownFunctionBlocked(abi::UnknownFunctionBlocked {})
 }
@@ -155,12 +127,16 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
     let charged: Vec<(Address, Vec<u8>)> = vec![
         (
             TOKEN,
-            IERC20::transferCall { to: TO, amount: a }.abi_encode(),
+            IERC20::transferCall {
+                to: RECIPIENT,
+                amount: a,
+            }
+            .abi_encode(),
         ),
         (
             TOKEN,
             IERC20::approveCall {
-                spender: TO,
+                spender: RECIPIENT,
                 amount: a,
             }
             .abi_encode(),
@@ -169,7 +145,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             TOKEN,
             IERC20::transferFromCall {
                 from: ALICE,
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
             }
             .abi_encode(),
@@ -177,19 +153,23 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
         (
             TOKEN,
             IERC20::increaseAllowanceCall {
-                spender: TO,
+                spender: RECIPIENT,
                 addedValue: a,
             }
             .abi_encode(),
         ),
         (
             TOKEN,
-            IERC1363::transferAndCall_0Call { to: TO, amount: a }.abi_encode(),
+            IERC1363::transferAndCall_0Call {
+                to: RECIPIENT,
+                amount: a,
+            }
+            .abi_encode(),
         ),
         (
             TOKEN,
             IERC1363::transferAndCall_1Call {
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
                 data: Bytes::new(),
             }
@@ -199,7 +179,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             TOKEN,
             IERC1363::transferFromAndCall_0Call {
                 from: ALICE,
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
             }
             .abi_encode(),
@@ -208,7 +188,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             TOKEN,
             IERC1363::transferFromAndCall_1Call {
                 from: ALICE,
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
                 data: Bytes::new(),
             }
@@ -217,7 +197,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
         (
             TOKEN,
             IERC1363::approveAndCall_0Call {
-                spender: TO,
+                spender: RECIPIENT,
                 amount: a,
             }
             .abi_encode(),
@@ -225,7 +205,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
         (
             TOKEN,
             IERC1363::approveAndCall_1Call {
-                spender: TO,
+                spender: RECIPIENT,
                 amount: a,
                 data: Bytes::new(),
             }
@@ -234,7 +214,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
         (
             TOKEN,
             IERC777::sendCall {
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
                 data: Bytes::new(),
             }
@@ -244,19 +224,26 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             TOKEN,
             IERC777::operatorSendCall {
                 from: ALICE,
-                to: TO,
+                to: RECIPIENT,
                 amount: a,
                 data: Bytes::new(),
                 operatorData: Bytes::new(),
             }
             .abi_encode(),
         ),
-        (TOKEN, IDai::pushCall { usr: TO, wad: a }.abi_encode()),
+        (
+            TOKEN,
+            IDai::pushCall {
+                usr: RECIPIENT,
+                wad: a,
+            }
+            .abi_encode(),
+        ),
         (
             TOKEN,
             IDai::moveCall {
                 src: ALICE,
-                dst: TO,
+                dst: RECIPIENT,
                 wad: a,
             }
             .abi_encode(),
@@ -265,7 +252,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             Address::repeat_byte(0x22),
             IPermit2::approveCall {
                 token: TOKEN,
-                spender: TO,
+                spender: RECIPIENT,
                 amount: U160::from(123),
                 expiration: U48::from(1),
             }
@@ -275,7 +262,7 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
             Address::repeat_byte(0x22),
             IPermit2::transferFromCall {
                 from: ALICE,
-                to: TO,
+                to: RECIPIENT,
                 amount: U160::from(123),
                 token: TOKEN,
             }
@@ -284,7 +271,9 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
     ];
     for (target, data) in charged {
         let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-        chain.pre_check(ALICE, &single(target, 0, &data)).unwrap();
+        chain
+            .pre_check(ALICE, &exec_single(target, 0, &data))
+            .unwrap();
         assert_eq!(
             chain.spent(ALICE, TOKEN),
             a,
@@ -293,9 +282,12 @@ fn t01_every_token_moving_selector_is_charged_in_full_or_refused() {
         );
     }
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
-    let grant = IERC777::authorizeOperatorCall { operator: TO }.abi_encode();
+    let grant = IERC777::authorizeOperatorCall {
+        operator: RECIPIENT,
+    }
+    .abi_encode();
     assert_eq!(
-        chain.pre_check(ALICE, &single(TOKEN, 0, &grant)),
+        chain.pre_check(ALICE, &exec_single(TOKEN, 0, &grant)),
         Err(unknown()),
         "unbounded grants are refused"
     );
@@ -321,7 +313,7 @@ fn t02_approve_drain_loops_are_bounded_by_the_limit() {
     let mut charged = 0u64;
     for _ in 0..10 {
         // [drainer pulls, approve again], as a batch; approvals are full spends.
-        let round = batch(&[
+        let round = exec_batch(&[
             (drainer, 0, vec![1, 2, 3, 4]),
             (TOKEN, 0, approve(300)),
             (TOKEN, 0, approve(0)),
@@ -329,7 +321,7 @@ fn t02_approve_drain_loops_are_bounded_by_the_limit() {
         if chain.pre_check(ALICE, &round).is_ok() {
             charged += 300;
         }
-        let _ = chain.pre_check(ALICE, &single(TOKEN, 0, &drain));
+        let _ = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &drain));
     }
     assert!(chain.spent(ALICE, TOKEN) <= u(LIMIT));
     assert!(
@@ -346,7 +338,7 @@ fn t03_third_party_pull_through_a_router_is_not_seen() {
     let router = Address::repeat_byte(0x55);
     let swap = [0x38u8, 0xed, 0x17, 0x39, 0, 0, 0, 0].to_vec();
     chain
-        .pre_check(ALICE, &batch(&[(router, 0, swap)]))
+        .pre_check(ALICE, &exec_batch(&[(router, 0, swap)]))
         .unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
 }
@@ -359,7 +351,9 @@ fn t04_signature_spending_happens_outside_executions() {
     // executes; submitting a permit from the account is not a token call here.
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     let permit = [0xd5u8, 0x05, 0xac, 0xcf].to_vec();
-    chain.pre_check(ALICE, &single(TOKEN, 0, &permit)).unwrap();
+    chain
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &permit))
+        .unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
 }
 
@@ -370,10 +364,10 @@ fn t05_batches_charge_every_item_and_an_empty_batch_charges_nothing() {
         Address::ZERO,
         &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)],
     );
-    chain.pre_check(ALICE, &batch(&[])).unwrap();
+    chain.pre_check(ALICE, &exec_batch(&[])).unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::ZERO);
     let items: Vec<_> = (1..=5).map(|i| (TOKEN, i, transfer(i * 10))).collect();
-    chain.pre_check(ALICE, &batch(&items)).unwrap();
+    chain.pre_check(ALICE, &exec_batch(&items)).unwrap();
     assert_eq!(
         chain.spent(ALICE, TOKEN),
         u(150),
@@ -416,7 +410,7 @@ fn t06_delegatecall_and_unknown_call_types_revert() {
 
 #[test]
 fn t07_execute_executor_and_user_op_charge_identically() {
-    let inner = single(TOKEN, 3, &transfer(7));
+    let inner = exec_single(TOKEN, 3, &transfer(7));
     let paths = [
         inner.clone(),
         encode::execute_from_executor(
@@ -477,7 +471,7 @@ fn t10_a_spoofed_suffix_leaves_the_victim_untouched() {
     let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     let attacker = Address::repeat_byte(0xee);
     let before = chain.env.slots.clone();
-    let msg = single(TOKEN, 0, &transfer(LIMIT));
+    let msg = exec_single(TOKEN, 0, &transfer(LIMIT));
     // Any caller may append any 20 bytes; only the registered forwarder counts.
     assert_eq!(
         chain.via(attacker, ALICE, &msg),
@@ -508,10 +502,10 @@ fn t11_accounts_behind_one_multiplexer_keep_their_own_counters() {
     let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     chain.install(BOB, MUX, &[(TOKEN, LIMIT, 3_600)]).unwrap();
     chain
-        .via(MUX, ALICE, &single(TOKEN, 0, &transfer(600)))
+        .via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(600)))
         .unwrap();
     chain
-        .via(MUX, BOB, &single(TOKEN, 0, &transfer(900)))
+        .via(MUX, BOB, &exec_single(TOKEN, 0, &transfer(900)))
         .unwrap();
     assert_eq!(
         (chain.spent(ALICE, TOKEN), chain.spent(BOB, TOKEN)),
@@ -529,10 +523,10 @@ fn t12_native_value_is_counted_once_on_every_path() {
     chain
         .pre_check(
             ALICE,
-            &batch(&[
-                (TO, 5, vec![]),
+            &exec_batch(&[
+                (RECIPIENT, 5, vec![]),
                 (TOKEN, 7, transfer(1)),
-                (TO, 11, vec![9, 9, 9, 9]),
+                (RECIPIENT, 11, vec![9, 9, 9, 9]),
             ]),
         )
         .unwrap();
@@ -544,8 +538,10 @@ fn t12_native_value_is_counted_once_on_every_path() {
     // A nested self-execution: the outer call targets the account itself with
     // `execute`; the account's own execute runs the hook again for the inner
     // items. Each item is charged exactly once.
-    let inner = single(TOKEN, 0, &transfer(5));
-    chain.pre_check(ALICE, &single(ALICE, 0, &inner)).unwrap();
+    let inner = exec_single(TOKEN, 0, &transfer(5));
+    chain
+        .pre_check(ALICE, &exec_single(ALICE, 0, &inner))
+        .unwrap();
     assert_eq!(
         chain.spent(ALICE, TOKEN),
         u(1),
@@ -570,8 +566,8 @@ fn t13_executions_cannot_reconfigure_the_hook() {
     .abi_encode();
     for data in [raise, forge, vec![]] {
         for msg in [
-            single(HOOK, 0, &data),
-            batch(&[(TOKEN, 0, transfer(1)), (HOOK, 0, data.clone())]),
+            exec_single(HOOK, 0, &data),
+            exec_batch(&[(TOKEN, 0, transfer(1)), (HOOK, 0, data.clone())]),
         ] {
             assert_eq!(
                 chain.pre_check(ALICE, &msg),
@@ -601,7 +597,7 @@ fn t13_executions_cannot_reconfigure_the_hook() {
 fn t14_reinstalling_yields_exactly_the_new_config() {
     let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600), (NATIVE, 5, 60)]);
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)))
         .unwrap();
     lifecycle::uninstall(&mut chain.env, ALICE);
     assert!(
@@ -620,7 +616,7 @@ fn t14_reinstalling_yields_exactly_the_new_config() {
 fn t15_reconfiguring_mid_window_keeps_what_was_spent() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(800)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(800)))
         .unwrap();
     for (limit, window) in [(2_000u64, 7_200u64), (100, 60), (800, 3_600)] {
         let config = TokenLimit {
@@ -641,15 +637,15 @@ fn t16_a_fixed_window_lets_at_most_twice_the_limit_across_its_edge() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 3_600)]);
     chain.now = T0 + 3_599;
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)))
         .unwrap();
     chain.now = T0 + 3_600;
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)))
         .unwrap();
     // The documented bound of the reference's window: 2L within one window length.
     assert!(chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
         .is_err());
 }
 
@@ -658,23 +654,23 @@ fn t17_time_edges_neither_overflow_nor_reopen_budgets() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, LIMIT, 60)]);
     for _ in 0..3 {
         // Many transactions with one timestamp share one window.
-        let _ = chain.pre_check(ALICE, &single(TOKEN, 0, &transfer(400)));
+        let _ = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(400)));
     }
     assert_eq!(chain.spent(ALICE, TOKEN), u(800));
     for jump in [1u64 << 40, u64::MAX / 2] {
         chain.now = chain.now.saturating_add(jump);
         chain
-            .pre_check(ALICE, &single(TOKEN, 0, &transfer(LIMIT)))
+            .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)))
             .unwrap();
         assert!(chain
-            .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+            .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
             .is_err());
     }
     // Past uint48 the clock stops: a window opened there never closes, so a
     // clock at the end of time cannot be used to reopen budgets.
     chain.now = u64::MAX;
     assert!(chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
         .is_err());
     let start = ledger::config(&mut chain.env, &AccountKey::new(ALICE), TOKEN)
         .unwrap()
@@ -700,24 +696,24 @@ fn t18_amounts_and_times_at_their_limits_never_wrap() {
     };
     lifecycle::set_spending_limit(&mut chain.env, ALICE, &config, chain.now).unwrap();
     let max_transfer = IERC20::transferCall {
-        to: TO,
+        to: RECIPIENT,
         amount: U256::MAX - u(1),
     }
     .abi_encode();
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &max_transfer))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &max_transfer))
         .unwrap();
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
         .unwrap();
     assert_eq!(chain.spent(ALICE, TOKEN), U256::MAX);
     assert!(chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
         .is_err());
     chain.now = u64::MAX;
     assert!(
         chain
-            .pre_check(ALICE, &single(TOKEN, 0, &transfer(1)))
+            .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)))
             .is_err(),
         "a saturated window never closes"
     );
@@ -741,7 +737,7 @@ fn t19_zero_semantics() {
     );
     // A zero amount is not recorded...
     chain
-        .pre_check(ALICE, &single(TOKEN, 0, &transfer(0)))
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(0)))
         .unwrap();
     assert!(chain
         .env
@@ -750,13 +746,15 @@ fn t19_zero_semantics() {
         .all(|l| l.topics[0] != abi::SpendingRecorded::SIGNATURE_HASH));
     // ...but never skips the other checks.
     assert_eq!(
-        chain.pre_check(ALICE, &single(HOOK, 0, &transfer(0))),
+        chain.pre_check(ALICE, &exec_single(HOOK, 0, &transfer(0))),
         Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}))
     );
     let delegate = encode::execute(encode::mode(CallType::DelegateCall, 0), TOKEN.to_vec());
     assert!(chain.pre_check(ALICE, &delegate).is_err());
     // Token address(0) is the native currency.
-    chain.pre_check(ALICE, &single(TO, 9, &[])).unwrap();
+    chain
+        .pre_check(ALICE, &exec_single(RECIPIENT, 9, &[]))
+        .unwrap();
     assert_eq!(chain.spent(ALICE, NATIVE), u(9));
 }
 
@@ -769,11 +767,13 @@ fn t20_an_nft_configured_as_a_token_is_charged_its_token_id() {
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(nft, LIMIT, 3_600)]);
     let move_nft = IERC20::transferFromCall {
         from: ALICE,
-        to: TO,
+        to: RECIPIENT,
         amount: u(42),
     }
     .abi_encode();
-    chain.pre_check(ALICE, &single(nft, 0, &move_nft)).unwrap();
+    chain
+        .pre_check(ALICE, &exec_single(nft, 0, &move_nft))
+        .unwrap();
     assert_eq!(chain.spent(ALICE, nft), u(42));
 }
 
@@ -789,7 +789,7 @@ fn t21_uninstall_never_bricks_and_work_is_bounded() {
     // the call itself). A batch of N items does O(N) slot work.
     let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, u64::MAX, 60)]);
     let items: Vec<_> = (0..200).map(|_| (TOKEN, 0, transfer(1))).collect();
-    chain.pre_check(ALICE, &batch(&items)).unwrap();
+    chain.pre_check(ALICE, &exec_batch(&items)).unwrap();
     assert_eq!(chain.env.logs.len(), 1 + 200, "one log per charged item");
 }
 
@@ -824,7 +824,7 @@ fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
     let mut b = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     b.env
         .store(U256::from(12345), alloy_primitives::B256::repeat_byte(1)); // unrelated state
-    let msg = single(TOKEN, 0, &transfer(300));
+    let msg = exec_single(TOKEN, 0, &transfer(300));
     a.via(MUX, ALICE, &msg).unwrap();
     b.via(MUX, ALICE, &msg).unwrap();
     assert_eq!(a.spent(ALICE, TOKEN), b.spent(ALICE, TOKEN));

@@ -20,8 +20,10 @@ sol!(
 );
 
 pub use ISpendingLimitPolicy::{
-    AccountPaused, MaxPerCallSet, PausedSet, PerCallCapExceeded, TokenNotAllowed, TokenNotLimited,
-    UnknownTokensDeniedSet,
+    AccountCleared, AccountPaused, BudgetExceeded, BudgetRemoved, BudgetSet, BudgetTokenSet,
+    BudgetWindowSet, InvalidBudget, InvalidValidity, InvalidWindow, LifetimeCapExceeded,
+    LifetimeCapSet, MaxPerCallSet, OutsideValidity, PausedSet, PerCallCapExceeded, TokenNotAllowed,
+    TokenNotLimited, TokenWindowSet, TokenWindowsSet, UnknownTokensDeniedSet, ValiditySet,
 };
 
 pub use ISpendingLimitHook::{

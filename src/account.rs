@@ -24,7 +24,7 @@ pub fn suffix_claim(calldata: &[u8], caller: Address) -> Option<Address> {
 /// The account a raw call (`preCheck`/`postCheck`) acts for, with its state:
 /// the suffix's account when `caller` is that account's registered forwarder,
 /// else `caller` itself.
-pub fn resolve(env: &mut impl Env, calldata: &[u8], caller: Address) -> (AccountKey, AccountState) {
+pub fn resolve(env: &mut dyn Env, calldata: &[u8], caller: Address) -> (AccountKey, AccountState) {
     if let Some(claimed) = suffix_claim(calldata, caller) {
         let key = AccountKey::new(claimed);
         let state = ledger::account(env, &key);

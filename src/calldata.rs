@@ -3,6 +3,9 @@
 //! Every decoder in the crate reads through these helpers, so "index out of
 //! range", "offset wraps around", and "value does not fit" are each decided in
 //! one place and always end in [`Malformed`] instead of a panic.
+//!
+//! The readers are kept out of line: each is called from dozens of places,
+//! and inlining them everywhere would cost kilobytes of program.
 
 use alloy_primitives::{aliases::U48, Address, U256};
 
@@ -44,17 +47,20 @@ pub fn tail(data: &[u8], from: usize) -> Read<&[u8]> {
 }
 
 /// The 32-byte word at byte `at`.
+#[inline(never)]
 pub fn word(data: &[u8], at: usize) -> Read<&[u8; 32]> {
     slice(data, at, WORD)?.try_into().map_err(|_| Malformed)
 }
 
 /// The word at `at` as a `uint256`.
+#[inline(never)]
 pub fn uint_at(data: &[u8], at: usize) -> Read<U256> {
     Ok(U256::from_be_bytes(*word(data, at)?))
 }
 
 /// The word at `at` as an `address`; dirty upper bytes are refused, as
 /// Solidity's ABI decoder refuses them.
+#[inline(never)]
 pub fn address(data: &[u8], at: usize) -> Read<Address> {
     let w = word(data, at)?;
     let (pad, addr) = w.split_first_chunk::<12>().ok_or(Malformed)?;
@@ -66,6 +72,7 @@ pub fn address(data: &[u8], at: usize) -> Read<Address> {
 }
 
 /// The word at `at` as a `uint48`; larger values are refused.
+#[inline(never)]
 pub fn uint48(data: &[u8], at: usize) -> Read<u64> {
     let v = uint_at(data, at)?;
     if v.bit_len() > 48 {
@@ -74,8 +81,35 @@ pub fn uint48(data: &[u8], at: usize) -> Read<u64> {
     Ok(v.wrapping_to::<u64>())
 }
 
+/// The word at `at` as an unsigned integer of `bits` bits (`uint8`,
+/// `uint128`...); larger values are refused, as Solidity's decoder refuses them.
+#[inline(never)]
+pub fn uint_bits(data: &[u8], at: usize, bits: usize) -> Read<U256> {
+    let v = uint_at(data, at)?;
+    if v.bit_len() > bits {
+        return Err(Malformed);
+    }
+    Ok(v)
+}
+
+/// A dynamic array argument whose head word is at `head`, each item
+/// `item_words` static words: the items' bytes and their count. Any in-bounds
+/// offset is followed, as Solidity's decoder follows it.
+#[inline(never)]
+pub fn array_at(data: &[u8], head: usize, item_words: usize) -> Read<(&[u8], usize)> {
+    let start = offset(data, head)?;
+    let count = offset(data, start)?;
+    let size = count
+        .checked_mul(item_words)
+        .and_then(|n| n.checked_mul(WORD))
+        .ok_or(Malformed)?;
+    let items = slice(data, start.checked_add(WORD).ok_or(Malformed)?, size)?;
+    Ok((items, count))
+}
+
 /// The word at `at` as an offset or length. Any value that cannot index into
 /// `data` is refused here, so later arithmetic on it cannot overflow.
+#[inline(never)]
 pub fn offset(data: &[u8], at: usize) -> Read<usize> {
     let v = uint_at(data, at)?;
     let n: usize = v.try_into().map_err(|_| Malformed)?;
@@ -106,6 +140,7 @@ pub fn padded(len: usize) -> Read<usize> {
 /// `expected_offset` (both relative to `data`), where a canonical encoder puts
 /// it. Returns the content and where the padded tail ends: the next tail's
 /// canonical offset. Whether that padding is present is the caller's concern.
+#[inline(never)]
 pub fn bytes_at(data: &[u8], head: usize, expected_offset: usize) -> Read<(&[u8], usize)> {
     expect_offset(data, head, expected_offset)?;
     let len = offset(data, expected_offset)?;
@@ -157,6 +192,28 @@ mod tests {
     fn uint48_bounds() {
         assert_eq!(uint48(&w((1 << 48) - 1), 0), Ok((1 << 48) - 1));
         assert_eq!(uint48(&w(1 << 48), 0), Err(Malformed));
+    }
+
+    #[test]
+    fn sized_uints_and_arrays_are_bounds_checked() {
+        assert_eq!(uint_bits(&w(255), 0, 8), Ok(U256::from(255)));
+        assert_eq!(uint_bits(&w(256), 0, 8), Err(Malformed));
+        let mut data = Vec::new();
+        for v in [32, 2, 7, 8] {
+            data.extend_from_slice(&w(v));
+        }
+        let (items, count) = array_at(&data, 0, 1).unwrap();
+        assert_eq!((items.len(), count), (64, 2));
+        assert_eq!(array_at(&data, 0, 2), Err(Malformed));
+        data[63] = 0xff;
+        assert_eq!(array_at(&data, 0, 1), Err(Malformed));
+        assert_eq!(array_at(&huge_count(), 0, usize::MAX), Err(Malformed));
+    }
+
+    fn huge_count() -> Vec<u8> {
+        let mut data = w(32).to_vec();
+        data.extend_from_slice(&w(1));
+        data
     }
 
     #[test]

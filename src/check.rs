@@ -41,7 +41,7 @@ pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
 /// A whole `preCheck` call: its raw calldata (selector, arguments, and the
 /// multiplexer's suffix if any) from `caller`, to the hook at `hook`, at `now`.
 pub fn pre_check_call(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     hook: Address,
     caller: Address,
     calldata: &[u8],
@@ -56,7 +56,7 @@ pub fn pre_check_call(
 /// the same decoding and the same ledger steps, run on an overlay that keeps
 /// every write to itself, so nothing changes.
 pub fn preview(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     hook: Address,
     account: Address,
     msg_data: &[u8],
@@ -76,7 +76,7 @@ pub fn preview(
 /// itself, native value, token amount. A batch is charged item by item, so a
 /// batch can never take more than its items would one by one.
 pub fn pre_check(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     hook: Address,
     key: &AccountKey,
     state: &AccountState,
@@ -116,7 +116,7 @@ pub fn pre_check(
 
 /// Charges one outflow, unless the account has paused all outflows.
 fn spend(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     key: &AccountKey,
     state: &AccountState,
     outflow: Outflow,

@@ -9,7 +9,7 @@
 use alloc::vec;
 use alloc::{string::String, vec::Vec};
 
-use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_primitives::{aliases::U48, Address, B256, U256};
 #[cfg(target_arch = "wasm32")]
 use stylus_sdk::ArbResult;
 use stylus_sdk::{abi::Bytes, prelude::*};
@@ -17,7 +17,8 @@ use stylus_sdk::{abi::Bytes, prelude::*};
 use crate::env::HostEnv;
 use crate::error::HookError;
 use crate::ledger::AccountKey;
-use crate::{calldata, check, host, install, ledger, lifecycle, window};
+use crate::window::Spec;
+use crate::{calldata, check, host, install, ledger, lifecycle, policy, window};
 
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
@@ -119,6 +120,58 @@ impl SpendingLimitHook {
     /// `trackedTokens`: the tokens `account` limits, in storage order.
     pub fn tracked_tokens(&self, account: Address) -> Vec<Address> {
         ledger::tracked_tokens(&mut HostEnv, &AccountKey::new(account))
+    }
+
+    /// See [`lifecycle::set_windows`].
+    pub fn set_windows(&mut self, token: Address, windows: &[Spec]) -> Result<(), HookError> {
+        lifecycle::set_windows(&mut HostEnv, host::msg_sender(), token, windows, self.now())
+    }
+
+    /// See [`lifecycle::set_lifetime_cap`].
+    pub fn set_lifetime_cap(&mut self, token: Address, cap: u128) -> Result<(), HookError> {
+        lifecycle::set_lifetime_cap(&mut HostEnv, host::msg_sender(), token, cap)
+    }
+
+    /// See [`lifecycle::set_validity`].
+    pub fn set_validity(
+        &mut self,
+        token: Address,
+        valid_after: u64,
+        valid_until: u64,
+    ) -> Result<(), HookError> {
+        let account = host::msg_sender();
+        lifecycle::set_validity(&mut HostEnv, account, token, valid_after, valid_until)
+    }
+
+    /// See [`lifecycle::set_budget`].
+    pub fn set_budget(
+        &mut self,
+        id: B256,
+        tokens: &[(Address, u128)],
+        windows: &[Spec],
+    ) -> Result<(), HookError> {
+        let account = host::msg_sender();
+        lifecycle::set_budget(&mut HostEnv, account, id, tokens, windows, self.now())
+    }
+
+    /// See [`lifecycle::remove_budget`].
+    pub fn remove_budget(&mut self, id: B256) -> Result<(), HookError> {
+        lifecycle::remove_budget(&mut HostEnv, host::msg_sender(), id)
+    }
+
+    /// `tokenPolicy`: everything beyond the reference window for a token.
+    pub fn token_policy(&self, account: Address, token: Address) -> policy::TokenPolicy {
+        policy::token_policy(&mut HostEnv, &AccountKey::new(account), token, self.now())
+    }
+
+    /// `budgetState`: a budget's tokens, scales and windows as of now.
+    pub fn budget_state(&self, account: Address, id: B256) -> policy::BudgetView {
+        policy::budget_state(&mut HostEnv, &AccountKey::new(account), id, self.now())
+    }
+
+    /// `budgets`: the budget ids `account` holds.
+    pub fn budgets(&self, account: Address) -> Vec<B256> {
+        policy::budget_ids(&mut HostEnv, &AccountKey::new(account))
     }
 
     /// `postCheck` on the raw calldata. `preCheck` keeps no per-call state, so

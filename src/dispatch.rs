@@ -10,13 +10,17 @@
 
 use alloc::vec::Vec;
 
+use alloy_primitives::{B256, U256};
 use alloy_sol_types::SolCall;
 use stylus_sdk::{abi::Bytes, ArbResult};
 
 use crate::abi::ISpendingLimitHook as I;
-use crate::abi::ISpendingLimitPolicy as P;
+use crate::abi::{self, ISpendingLimitPolicy as P};
 use crate::calldata::{self, Malformed, Read, WORD};
 use crate::error::{address_word, HookError};
+use crate::policy::{self, WindowView};
+use crate::slots::{address_uint, uint128};
+use crate::window::{Kind, Spec};
 use crate::SpendingLimitHook;
 
 /// Routes one call. Every function is non-payable, as in the reference:
@@ -70,7 +74,7 @@ fn route(
                 calldata::uint(duration.as_limbs()[0]),
                 calldata::uint(start.as_limbs()[0]),
             ] {
-                out.extend_from_slice(&word.to_be_bytes::<32>());
+                push_word(&mut out, word);
             }
             out
         }
@@ -115,8 +119,8 @@ fn route(
             let msg_data = bytes_arg(args, 3 * WORD)?;
             let (would_pass, revert_data) = hook.preview_pre_check(account, &msg_data);
             let mut out = Vec::with_capacity(revert_data.len().saturating_add(4 * WORD));
-            out.extend_from_slice(&calldata::uint(u64::from(would_pass)).to_be_bytes::<32>());
-            out.extend_from_slice(&calldata::uint((2 * WORD) as u64).to_be_bytes::<32>());
+            push_word(&mut out, calldata::uint(u64::from(would_pass)));
+            push_word(&mut out, calldata::uint((2 * WORD) as u64));
             push_bytes(&mut out, &revert_data);
             out
         }
@@ -135,17 +139,17 @@ fn route(
             ];
             let mut out = Vec::with_capacity(words.len().saturating_mul(WORD));
             for word in words {
-                out.extend_from_slice(&word.to_be_bytes::<32>());
+                push_word(&mut out, word);
             }
             out
         }
         P::trackedTokensCall::SELECTOR => {
             let tokens = hook.tracked_tokens(calldata::address(args, 0)?);
             let mut out = Vec::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
-            out.extend_from_slice(&calldata::uint(WORD as u64).to_be_bytes::<32>());
-            out.extend_from_slice(&calldata::uint(tokens.len() as u64).to_be_bytes::<32>());
+            push_word(&mut out, calldata::uint(WORD as u64));
+            push_word(&mut out, calldata::uint(tokens.len() as u64));
             for token in tokens {
-                out.extend_from_slice(&address_word(token));
+                push_word(&mut out, address_uint(token));
             }
             out
         }
@@ -171,6 +175,104 @@ fn route(
             .max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?)
             .to_be_bytes::<32>()
             .to_vec(),
+        P::setWindowsCall::SELECTOR => {
+            let token = calldata::address(args, 0)?;
+            hook.set_windows(token, &windows_arg(args, WORD)?)?;
+            Vec::new()
+        }
+        P::setLifetimeCapCall::SELECTOR => {
+            let token = calldata::address(args, 0)?;
+            let cap = calldata::uint_bits(args, WORD, 128)?.wrapping_to::<u128>();
+            hook.set_lifetime_cap(token, cap)?;
+            Vec::new()
+        }
+        P::setValidityCall::SELECTOR => {
+            let token = calldata::address(args, 0)?;
+            let valid_after = calldata::uint48(args, WORD)?;
+            let valid_until = calldata::uint48(args, 2 * WORD)?;
+            hook.set_validity(token, valid_after, valid_until)?;
+            Vec::new()
+        }
+        P::setBudgetCall::SELECTOR => {
+            let id = B256::from(*calldata::word(args, 0)?);
+            let (tokens, count) = calldata::array_at(args, WORD, 1)?;
+            let (scales, scale_count) = calldata::array_at(args, 2 * WORD, 1)?;
+            let windows = windows_arg(args, 3 * WORD)?;
+            let members = (0..count)
+                .map(|i| {
+                    let at = i.saturating_mul(WORD);
+                    let token = calldata::address(tokens, at)?;
+                    let scale = calldata::uint_bits(scales, at, 96)?.wrapping_to::<u128>();
+                    Ok((token, scale))
+                })
+                .collect::<Read<Vec<_>>>();
+            if count != scale_count {
+                return Err(HookError::policy(abi::InvalidBudget { budget: id }));
+            }
+            hook.set_budget(id, &members?, &windows)?;
+            Vec::new()
+        }
+        P::removeBudgetCall::SELECTOR => {
+            hook.remove_budget(B256::from(*calldata::word(args, 0)?))?;
+            Vec::new()
+        }
+        P::tokenPolicyCall::SELECTOR => {
+            let policy =
+                hook.token_policy(calldata::address(args, 0)?, calldata::address(args, WORD)?);
+            let mut out = Vec::new();
+            push_word(&mut out, calldata::uint(policy.valid_after));
+            push_word(&mut out, calldata::uint(policy.valid_until));
+            push_word(&mut out, uint128(policy.lifetime_cap));
+            push_word(&mut out, uint128(policy.lifetime_spent));
+            let windows_at = 6 * WORD;
+            let budgets_at = windows_at.saturating_add(WORD).saturating_add(
+                policy
+                    .windows
+                    .len()
+                    .saturating_mul(WINDOW_STATE_WORDS * WORD),
+            );
+            push_word(&mut out, calldata::uint(windows_at as u64));
+            push_word(&mut out, calldata::uint(budgets_at as u64));
+            push_windows(&mut out, &policy.windows);
+            push_word(&mut out, calldata::uint(policy.budgets.len() as u64));
+            for id in policy.budgets {
+                out.extend_from_slice(id.as_slice());
+            }
+            out
+        }
+        P::budgetStateCall::SELECTOR => {
+            let id = B256::from(*calldata::word(args, WORD)?);
+            let budget = hook.budget_state(calldata::address(args, 0)?, id);
+            let list = budget.tokens.len().saturating_add(1).saturating_mul(WORD);
+            let scales_at = (3 * WORD).saturating_add(list);
+            let mut out = Vec::new();
+            push_word(&mut out, calldata::uint((3 * WORD) as u64));
+            push_word(&mut out, calldata::uint(scales_at as u64));
+            push_word(
+                &mut out,
+                calldata::uint(scales_at.saturating_add(list) as u64),
+            );
+            push_word(&mut out, calldata::uint(budget.tokens.len() as u64));
+            for (token, _) in &budget.tokens {
+                push_word(&mut out, address_uint(*token));
+            }
+            push_word(&mut out, calldata::uint(budget.tokens.len() as u64));
+            for (_, scale) in &budget.tokens {
+                push_word(&mut out, uint128(*scale));
+            }
+            push_windows(&mut out, &budget.windows);
+            out
+        }
+        P::budgetsCall::SELECTOR => {
+            let ids = hook.budgets(calldata::address(args, 0)?);
+            let mut out = Vec::new();
+            push_word(&mut out, calldata::uint(WORD as u64));
+            push_word(&mut out, calldata::uint(ids.len() as u64));
+            for id in ids {
+                out.extend_from_slice(id.as_slice());
+            }
+            out
+        }
         I::nameCall::SELECTOR => string_return(crate::contract::NAME),
         I::versionCall::SELECTOR => string_return(crate::contract::VERSION),
         _ => return Ok(None),
@@ -184,6 +286,67 @@ fn bytes_arg(args: &[u8], head: usize) -> Read<Bytes> {
     let len = calldata::offset(args, offset)?;
     let start = offset.checked_add(WORD).ok_or(Malformed)?;
     Ok(Bytes::from(calldata::slice(args, start, len)?.to_vec()))
+}
+
+/// A `Window[]` argument whose head word is at `head`. A kind the hook does
+/// not know is `InvalidWindow(index)`; values too wide for their type are a
+/// decoding error, as in Solidity.
+fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
+    let (items, count) = calldata::array_at(args, head, 4)?;
+    if count > policy::MAX_WINDOWS {
+        return Err(HookError::policy(abi::InvalidWindow {
+            index: calldata::uint(policy::MAX_WINDOWS as u64),
+        }));
+    }
+    let mut windows = Vec::with_capacity(count);
+    for index in 0..count {
+        let at = index.saturating_mul(4 * WORD);
+        let code = calldata::uint_bits(items, at, 8)?.wrapping_to::<u8>();
+        let limit = calldata::uint_bits(items, at.saturating_add(WORD), 128)?;
+        let duration = calldata::uint48(items, at.saturating_add(2 * WORD))?;
+        let anchor = calldata::uint48(items, at.saturating_add(3 * WORD))?;
+        let kind = Kind::from_code(code).ok_or_else(|| {
+            HookError::policy(abi::InvalidWindow {
+                index: calldata::uint(index as u64),
+            })
+        })?;
+        windows.push(Spec {
+            kind,
+            limit: limit.wrapping_to::<u128>(),
+            duration,
+            anchor,
+        });
+    }
+    Ok(windows)
+}
+
+/// Words of one `WindowState`.
+const WINDOW_STATE_WORDS: usize = 8;
+
+/// Appends a `WindowState[]` tail: its length, then each window's words.
+fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
+    push_word(out, calldata::uint(windows.len() as u64));
+    for WindowView { spec, shown } in windows {
+        for word in [
+            calldata::uint(u64::from(spec.kind.code())),
+            uint128(spec.limit),
+            calldata::uint(spec.duration),
+            calldata::uint(spec.anchor),
+            uint128(shown.spent),
+            uint128(shown.remaining),
+            calldata::uint(shown.start),
+            calldata::uint(shown.resets_at),
+        ] {
+            push_word(out, word);
+        }
+    }
+}
+
+/// Appends one ABI word. Kept out of line: a 256-bit byte swap inlined at
+/// every call would cost program size on every route.
+#[inline(never)]
+fn push_word(out: &mut Vec<u8>, word: U256) {
+    out.extend_from_slice(&word.to_be_bytes::<32>());
 }
 
 /// A `bool` argument: Solidity refuses any word but 0 and 1.
@@ -204,14 +367,14 @@ fn bool_word(value: bool) -> Vec<u8> {
 /// ABI-encodes a `string` return value.
 fn string_return(value: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(3 * WORD);
-    out.extend_from_slice(&calldata::uint(WORD as u64).to_be_bytes::<32>());
+    push_word(&mut out, calldata::uint(WORD as u64));
     push_bytes(&mut out, value.as_bytes());
     out
 }
 
 /// Appends a dynamic value's tail: its length, then its bytes, padded.
 fn push_bytes(out: &mut Vec<u8>, value: &[u8]) {
-    out.extend_from_slice(&calldata::uint(value.len() as u64).to_be_bytes::<32>());
+    push_word(out, calldata::uint(value.len() as u64));
     out.extend_from_slice(value);
     let padded = calldata::padded(value.len()).unwrap_or(value.len());
     out.resize(

@@ -78,14 +78,14 @@ impl Env for MemoryEnv {
 /// own effects, and the chain sees none of them. The writes are a short list
 /// searched linearly (a preCheck writes a few slots per token it touches),
 /// which keeps map code out of the program.
-pub struct Overlay<'a, E: Env> {
-    base: &'a mut E,
+pub struct Overlay<'a> {
+    base: &'a mut dyn Env,
     writes: Vec<(U256, B256)>,
 }
 
-impl<'a, E: Env> Overlay<'a, E> {
+impl<'a> Overlay<'a> {
     /// An overlay with no writes yet.
-    pub fn new(base: &'a mut E) -> Self {
+    pub fn new(base: &'a mut dyn Env) -> Self {
         Self {
             base,
             writes: Vec::new(),
@@ -93,7 +93,7 @@ impl<'a, E: Env> Overlay<'a, E> {
     }
 }
 
-impl<E: Env> Env for Overlay<'_, E> {
+impl Env for Overlay<'_> {
     fn load(&mut self, slot: U256) -> B256 {
         match self.writes.iter().find(|(s, _)| *s == slot) {
             Some((_, value)) => *value,

@@ -51,6 +51,18 @@ pub enum HookError {
     PerCallCapExceeded(abi::PerCallCapExceeded),
     /// See [`abi::TokenNotLimited`].
     TokenNotLimited(abi::TokenNotLimited),
+    /// See [`abi::InvalidWindow`].
+    InvalidWindow(abi::InvalidWindow),
+    /// See [`abi::InvalidValidity`].
+    InvalidValidity(abi::InvalidValidity),
+    /// See [`abi::OutsideValidity`].
+    OutsideValidity(abi::OutsideValidity),
+    /// See [`abi::LifetimeCapExceeded`].
+    LifetimeCapExceeded(abi::LifetimeCapExceeded),
+    /// See [`abi::BudgetExceeded`].
+    BudgetExceeded(abi::BudgetExceeded),
+    /// See [`abi::InvalidBudget`].
+    InvalidBudget(abi::InvalidBudget),
 }
 
 // The SDK's derive (under `export-abi`) writes these conversions itself.
@@ -69,7 +81,13 @@ from_policy_errors!(
     AccountPaused,
     TokenNotAllowed,
     PerCallCapExceeded,
-    TokenNotLimited
+    TokenNotLimited,
+    InvalidWindow,
+    InvalidValidity,
+    OutsideValidity,
+    LifetimeCapExceeded,
+    BudgetExceeded,
+    InvalidBudget
 );
 
 impl HookError {
@@ -111,72 +129,99 @@ impl HookError {
     /// (every field is one static word) because alloy's generic encoder costs
     /// kilobytes of program per error type; a test checks it against alloy.
     pub fn encode(&self) -> Vec<u8> {
-        let (selector, words): ([u8; 4], [Option<Word>; 3]) = match self {
-            Self::SpendingLimitExceeded(e) => (
-                abi::SpendingLimitExceeded::SELECTOR,
-                [
-                    Some(address_word(e.token)),
-                    Some(e.attempted.to_be_bytes()),
-                    Some(e.remaining.to_be_bytes()),
-                ],
-            ),
-            Self::WindowDurationTooShort(e) => (
-                abi::WindowDurationTooShort::SELECTOR,
-                [
-                    Some(calldata::uint(e.provided.as_limbs()[0]).to_be_bytes()),
-                    Some(calldata::uint(e.minimum.as_limbs()[0]).to_be_bytes()),
-                    None,
-                ],
-            ),
-            Self::LimitCannotBeZero(_) => (abi::LimitCannotBeZero::SELECTOR, [None; 3]),
-            Self::NoLimitsProvided(_) => (abi::NoLimitsProvided::SELECTOR, [None; 3]),
-            Self::TooManyTokens(e) => (
-                abi::TooManyTokens::SELECTOR,
-                [Some(e.max.to_be_bytes()), None, None],
-            ),
-            Self::DelegateCallNotAllowed(_) => (abi::DelegateCallNotAllowed::SELECTOR, [None; 3]),
-            Self::ModuleManagementBlocked(_) => (abi::ModuleManagementBlocked::SELECTOR, [None; 3]),
-            Self::UnknownFunctionBlocked(_) => (abi::UnknownFunctionBlocked::SELECTOR, [None; 3]),
-            Self::SelfCallBlocked(_) => (abi::SelfCallBlocked::SELECTOR, [None; 3]),
-            Self::ModuleAlreadyInitialized(e) => (
-                abi::ModuleAlreadyInitialized::SELECTOR,
-                [Some(address_word(e.smartAccount)), None, None],
-            ),
-            Self::NotInitialized(e) => (
-                abi::NotInitialized::SELECTOR,
-                [Some(address_word(e.smartAccount)), None, None],
-            ),
-            Self::InvalidCallType(_) => (abi::InvalidCallType::SELECTOR, [None; 3]),
-            Self::DecodingError(_) => (abi::DecodingError::SELECTOR, [None; 3]),
-            Self::DuplicateToken(e) => (
-                abi::DuplicateToken::SELECTOR,
-                [Some(address_word(e.token)), None, None],
-            ),
-            Self::AccountPaused(_) => (abi::AccountPaused::SELECTOR, [None; 3]),
-            Self::TokenNotAllowed(e) => (
-                abi::TokenNotAllowed::SELECTOR,
-                [Some(address_word(e.token)), None, None],
-            ),
-            Self::PerCallCapExceeded(e) => (
-                abi::PerCallCapExceeded::SELECTOR,
-                [
-                    Some(address_word(e.token)),
-                    Some(e.attempted.to_be_bytes()),
-                    Some(e.cap.to_be_bytes()),
-                ],
-            ),
-            Self::TokenNotLimited(e) => (
-                abi::TokenNotLimited::SELECTOR,
-                [Some(address_word(e.token)), None, None],
-            ),
-        };
         let mut out = Vec::with_capacity(4 + 3 * 32);
-        out.extend_from_slice(&selector);
-        for word in words.iter().flatten() {
-            out.extend_from_slice(word);
+        let mut put = |selector: [u8; 4], words: &[&dyn ToWord]| {
+            out.extend_from_slice(&selector);
+            for word in words {
+                push(&mut out, word.to_word());
+            }
+        };
+        match self {
+            Self::SpendingLimitExceeded(e) => put(
+                abi::SpendingLimitExceeded::SELECTOR,
+                &[&e.token, &e.attempted, &e.remaining],
+            ),
+            Self::WindowDurationTooShort(e) => put(
+                abi::WindowDurationTooShort::SELECTOR,
+                &[&e.provided, &e.minimum],
+            ),
+            Self::LimitCannotBeZero(_) => put(abi::LimitCannotBeZero::SELECTOR, &[]),
+            Self::NoLimitsProvided(_) => put(abi::NoLimitsProvided::SELECTOR, &[]),
+            Self::TooManyTokens(e) => put(abi::TooManyTokens::SELECTOR, &[&e.max]),
+            Self::DelegateCallNotAllowed(_) => put(abi::DelegateCallNotAllowed::SELECTOR, &[]),
+            Self::ModuleManagementBlocked(_) => put(abi::ModuleManagementBlocked::SELECTOR, &[]),
+            Self::UnknownFunctionBlocked(_) => put(abi::UnknownFunctionBlocked::SELECTOR, &[]),
+            Self::SelfCallBlocked(_) => put(abi::SelfCallBlocked::SELECTOR, &[]),
+            Self::ModuleAlreadyInitialized(e) => {
+                put(abi::ModuleAlreadyInitialized::SELECTOR, &[&e.smartAccount])
+            }
+            Self::NotInitialized(e) => put(abi::NotInitialized::SELECTOR, &[&e.smartAccount]),
+            Self::InvalidCallType(_) => put(abi::InvalidCallType::SELECTOR, &[]),
+            Self::DecodingError(_) => put(abi::DecodingError::SELECTOR, &[]),
+            Self::DuplicateToken(e) => put(abi::DuplicateToken::SELECTOR, &[&e.token]),
+            Self::AccountPaused(_) => put(abi::AccountPaused::SELECTOR, &[]),
+            Self::TokenNotAllowed(e) => put(abi::TokenNotAllowed::SELECTOR, &[&e.token]),
+            Self::PerCallCapExceeded(e) => put(
+                abi::PerCallCapExceeded::SELECTOR,
+                &[&e.token, &e.attempted, &e.cap],
+            ),
+            Self::TokenNotLimited(e) => put(abi::TokenNotLimited::SELECTOR, &[&e.token]),
+            Self::InvalidWindow(e) => put(abi::InvalidWindow::SELECTOR, &[&e.index]),
+            Self::InvalidValidity(e) => put(
+                abi::InvalidValidity::SELECTOR,
+                &[&e.validAfter, &e.validUntil],
+            ),
+            Self::OutsideValidity(e) => put(
+                abi::OutsideValidity::SELECTOR,
+                &[&e.token, &e.validAfter, &e.validUntil],
+            ),
+            Self::LifetimeCapExceeded(e) => put(
+                abi::LifetimeCapExceeded::SELECTOR,
+                &[&e.token, &e.attempted, &e.remaining],
+            ),
+            Self::BudgetExceeded(e) => put(
+                abi::BudgetExceeded::SELECTOR,
+                &[&e.budget, &e.attempted, &e.remaining],
+            ),
+            Self::InvalidBudget(e) => put(abi::InvalidBudget::SELECTOR, &[&e.budget]),
         }
         out
     }
+}
+
+/// An error field as its ABI word. Fields are turned into words through this
+/// one trait object so that each error's arm is a few pointers, not copies.
+trait ToWord {
+    fn to_word(&self) -> [u8; 32];
+}
+
+impl ToWord for U256 {
+    fn to_word(&self) -> [u8; 32] {
+        self.to_be_bytes()
+    }
+}
+
+impl ToWord for Address {
+    fn to_word(&self) -> [u8; 32] {
+        self.into_word().0
+    }
+}
+
+impl ToWord for alloy_primitives::B256 {
+    fn to_word(&self) -> [u8; 32] {
+        self.0
+    }
+}
+
+impl ToWord for alloy_primitives::aliases::U48 {
+    fn to_word(&self) -> [u8; 32] {
+        calldata::uint(self.as_limbs()[0]).to_be_bytes()
+    }
+}
+
+#[inline(never)]
+fn push(out: &mut Vec<u8>, word: [u8; 32]) {
+    out.extend_from_slice(&word);
 }
 
 type Word = [u8; 32];

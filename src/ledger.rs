@@ -2,135 +2,34 @@
 //! change it (configure, remove, clear, charge). The only module that touches
 //! slots, always through an [`Env`].
 //!
-//! # Layout
-//!
-//! Equivalent to this Solidity, with the hot fields of a spend packed so that a
-//! spend inside its window reads two slots (account word and hot word) and
-//! writes one:
-//!
-//! ```solidity
-//! struct Account {
-//!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count,
-//!                                   //      176 paused, 177 deny tokens without a limit
-//!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
-//!     mapping(address => Token) records; // +51
-//! }
-//! struct Token {
-//!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end, 254 capped, 255 wide
-//!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
-//!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
-//!     uint256 wideSpent; // +3  spent, likewise
-//!     uint256 maxPerCall; // +4  the per-call cap, read only when the hot word says capped
-//! }
-//! mapping(address => Account) accounts; // slot 0
-//! ```
-//!
-//! Bit 0 is the least significant bit of the word. A token is tracked
-//! exactly when its hot word is non-zero: a tracked token always has a window
-//! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
-//! flag. The window end is `start + duration` cached in the hot word so that a
-//! spend need not read the cold word until its window closes.
+//! The layout is documented in [`crate::slots`].
 
-use alloy_primitives::{keccak256, Address, B256, U256};
-use alloy_sol_types::SolEvent;
+use alloy_primitives::{Address, B256, U256};
 
 use crate::abi;
 use crate::calldata;
 use crate::env::Env;
 use crate::error::HookError;
+use crate::events::{self, Subject};
 use crate::install::TokenLimit;
+use crate::policy;
+use crate::slots::{
+    address_of, at, field, load_word, place, store_word, time_field, MASK_160, MASK_48,
+};
+pub use crate::slots::{AccountKey, MAX_TRACKED_TOKENS};
 use crate::window;
 
-/// Most tokens one account may track, as in the reference (keeps uninstall bounded).
-pub const MAX_TRACKED_TOKENS: usize = 50;
-
-/// Root slot of the `accounts` mapping.
-const ACCOUNTS_ROOT: U256 = U256::ZERO;
-/// Offset of the `records` mapping inside an account's struct.
-const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
 /// Bit of the hot word that says limit and spent live in the wide slots.
 const WIDE_BIT: usize = 255;
 /// Bit of the hot word that says a per-call cap is set (in the record's +4).
 const CAPPED_BIT: usize = 254;
-/// Words of a token record.
+/// Bit of the hot word that says the token has a policy beyond the reference
+/// window ([`crate::policy`]).
+pub(crate) const EXTENDED_BIT: usize = 253;
+/// Words of a token record that this module owns.
 const RECORD_WORDS: u64 = 5;
 /// Largest value of the compact 96-bit limit and spent fields.
 const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
-/// Mask of a 48-bit field (times and durations).
-const MASK_48: U256 = U256::from_limbs([(1 << 48) - 1, 0, 0, 0]);
-/// Mask of a 160-bit field (addresses).
-const MASK_160: U256 = U256::from_limbs([u64::MAX, u64::MAX, u32::MAX as u64, 0]);
-
-/// The `mask`-wide field of `word` starting at bit `shift`.
-fn field(word: U256, shift: usize, mask: U256) -> U256 {
-    word.wrapping_shr(shift) & mask
-}
-
-/// `value` (cut to `mask`) placed at bit `shift`.
-fn place(value: U256, shift: usize, mask: U256) -> U256 {
-    (value & mask).wrapping_shl(shift)
-}
-
-/// A time or duration field; always fits, since it was masked to 48 bits.
-fn time_field(word: U256, shift: usize) -> u64 {
-    field(word, shift, MASK_48).wrapping_to::<u64>()
-}
-
-fn load_word(env: &mut impl Env, slot: U256) -> U256 {
-    U256::from_be_bytes(env.load(slot).0)
-}
-
-fn store_word(env: &mut impl Env, slot: U256, word: U256) {
-    env.store(slot, B256::from(word));
-}
-
-/// The address in the low 20 bytes of `word` (without alloy's slicing, whose
-/// panic path would carry its source location into the program).
-fn address_of(word: B256) -> Address {
-    let (_, low) = word.0.split_last_chunk::<20>().unwrap_or((&[], &[0u8; 20]));
-    Address::from(*low)
-}
-
-/// Solidity's mapping slot: `keccak256(abi.encode(key, slot))`.
-fn mapping_slot(key: Address, slot: U256) -> U256 {
-    let mut preimage = [0u8; 64];
-    preimage[12..32].copy_from_slice(key.as_slice());
-    preimage[32..].copy_from_slice(&slot.to_be_bytes::<32>());
-    U256::from_be_bytes(keccak256(preimage).0)
-}
-
-/// `slot + offset`; slots live on a ring of 2^256, as in Solidity.
-fn at(slot: U256, offset: u64) -> U256 {
-    slot.wrapping_add(calldata::uint(offset))
-}
-
-/// The storage base of one account, derived once per call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountKey {
-    /// The smart account.
-    pub account: Address,
-    base: U256,
-}
-
-impl AccountKey {
-    /// The key of `account`'s state.
-    pub fn new(account: Address) -> Self {
-        Self {
-            account,
-            base: mapping_slot(account, ACCOUNTS_ROOT),
-        }
-    }
-
-    /// The first slot of `token`'s record for this account.
-    pub fn token_slot(&self, token: Address) -> U256 {
-        mapping_slot(token, at(self.base, RECORDS_OFFSET))
-    }
-
-    fn list_slot(&self, index: usize) -> U256 {
-        // index < MAX_TRACKED_TOKENS, so the cast and the +1 are exact.
-        at(self.base, 1u64.saturating_add(index as u64))
-    }
-}
 
 /// Account-wide state packed into one word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -185,12 +84,12 @@ impl AccountState {
 }
 
 /// Reads `key`'s account word.
-pub fn account(env: &mut impl Env, key: &AccountKey) -> AccountState {
+pub fn account(env: &mut dyn Env, key: &AccountKey) -> AccountState {
     AccountState::unpack(load_word(env, key.base))
 }
 
 /// Writes `key`'s account word.
-pub fn set_account(env: &mut impl Env, key: &AccountKey, state: &AccountState) {
+pub fn set_account(env: &mut dyn Env, key: &AccountKey, state: &AccountState) {
     store_word(env, key.base, state.pack());
 }
 
@@ -215,9 +114,10 @@ struct Hot {
     window_end: u64,
     wide: bool,
     capped: bool,
+    extended: bool,
 }
 
-fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
+fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
     let word = load_word(env, slot);
     if word.is_zero() {
         return None;
@@ -234,13 +134,14 @@ fn load_hot(env: &mut impl Env, slot: U256) -> Option<Hot> {
         window_end: time_field(word, 192),
         wide,
         capped: word.bit(CAPPED_BIT),
+        extended: word.bit(EXTENDED_BIT),
     })
 }
 
 /// Writes the hot word; `before` is what the slots held, so that unchanged
 /// wide slots are left alone and wide slots that fall out of use are cleared.
 fn store_hot(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     slot: U256,
     before: Option<&Hot>,
     limit: U256,
@@ -251,6 +152,7 @@ fn store_hot(
     let was_wide = before.is_some_and(|b| b.wide);
     let mut word = place(calldata::uint(window_end), 192, MASK_48);
     word.set_bit(CAPPED_BIT, before.is_some_and(|b| b.capped));
+    word.set_bit(EXTENDED_BIT, before.is_some_and(|b| b.extended));
     if wide {
         word.set_bit(WIDE_BIT, true);
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
@@ -269,19 +171,19 @@ fn store_hot(
     store_word(env, slot, word);
 }
 
-fn load_cold(env: &mut impl Env, slot: U256) -> (u64, u64) {
+fn load_cold(env: &mut dyn Env, slot: U256) -> (u64, u64) {
     let word = load_word(env, at(slot, 1));
     (time_field(word, 0), time_field(word, 48))
 }
 
-fn store_cold(env: &mut impl Env, slot: U256, window_start: u64, window_duration: u64) {
+fn store_cold(env: &mut dyn Env, slot: U256, window_start: u64, window_duration: u64) {
     let word = place(calldata::uint(window_start), 0, MASK_48)
         | place(calldata::uint(window_duration), 48, MASK_48);
     store_word(env, at(slot, 1), word);
 }
 
 /// `token`'s configuration for the account, or `None` if it is not tracked.
-pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<TokenConfig> {
+pub fn config(env: &mut dyn Env, key: &AccountKey, token: Address) -> Option<TokenConfig> {
     let slot = key.token_slot(token);
     let hot = load_hot(env, slot)?;
     let (window_start, window_duration) = load_cold(env, slot);
@@ -294,12 +196,12 @@ pub fn config(env: &mut impl Env, key: &AccountKey, token: Address) -> Option<To
 }
 
 /// Whether the account tracks `token`.
-pub fn is_tracked(env: &mut impl Env, key: &AccountKey, token: Address) -> bool {
+pub fn is_tracked(env: &mut dyn Env, key: &AccountKey, token: Address) -> bool {
     !env.load(key.token_slot(token)).is_zero()
 }
 
 /// The tokens the account tracks, in storage order.
-pub fn tracked_tokens(env: &mut impl Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
+pub fn tracked_tokens(env: &mut dyn Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
     (0..count)
         .map(|i| address_of(env.load(key.list_slot(i))))
@@ -319,7 +221,7 @@ pub enum OnExisting {
 /// one keeps what it spent and when its window started, and only its limit and
 /// duration change. Emits `SpendingLimitSet`.
 pub fn set_limit(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     key: &AccountKey,
     state: &mut AccountState,
     config: &TokenLimit,
@@ -368,18 +270,18 @@ pub fn set_limit(
         spent,
         window::window_end(window_start, window_duration),
     );
-    emit(
+    events::emit(
         env,
-        abi::SpendingLimitSet::SIGNATURE_HASH,
-        key,
-        token,
+        crate::topic!(abi::SpendingLimitSet),
+        key.account,
+        Subject::Token(token),
         &[limit, calldata::uint(window_duration)],
     );
     Ok(())
 }
 
 /// Forgets `token`'s record (every word).
-fn clear_record(env: &mut impl Env, slot: U256) {
+fn clear_record(env: &mut dyn Env, slot: U256) {
     for offset in 0..RECORD_WORDS {
         let slot = at(slot, offset);
         if !env.load(slot).is_zero() {
@@ -391,7 +293,7 @@ fn clear_record(env: &mut impl Env, slot: U256) {
 /// Stops tracking `token`; returns whether it was tracked. Emits
 /// `SpendingLimitRemoved` when it was.
 pub fn remove_limit(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     key: &AccountKey,
     state: &mut AccountState,
     token: Address,
@@ -412,11 +314,11 @@ pub fn remove_limit(
         env.store(key.list_slot(last), B256::ZERO);
         state.token_count = state.token_count.saturating_sub(1);
     }
-    emit(
+    events::emit(
         env,
-        abi::SpendingLimitRemoved::SIGNATURE_HASH,
-        key,
-        token,
+        crate::topic!(abi::SpendingLimitRemoved),
+        key.account,
+        Subject::Token(token),
         &[],
     );
     true
@@ -424,7 +326,7 @@ pub fn remove_limit(
 
 /// Forgets everything about the account: every token record, the list, the
 /// forwarder and the initialized flag.
-pub fn clear_account(env: &mut impl Env, key: &AccountKey) {
+pub fn clear_account(env: &mut dyn Env, key: &AccountKey) {
     for (index, token) in tracked_tokens(env, key).into_iter().enumerate() {
         clear_record(env, key.token_slot(token));
         env.store(key.list_slot(index), B256::ZERO);
@@ -436,7 +338,7 @@ pub fn clear_account(env: &mut impl Env, key: &AccountKey) {
 
 /// What the account may still spend of `token` now: 0 when untracked (the
 /// reference's answer), the whole limit when the window has closed.
-pub fn remaining_allowance(env: &mut impl Env, key: &AccountKey, token: Address, now: u64) -> U256 {
+pub fn remaining_allowance(env: &mut dyn Env, key: &AccountKey, token: Address, now: u64) -> U256 {
     match load_hot(env, key.token_slot(token)) {
         None => U256::ZERO,
         Some(hot) if window::is_closed(hot.window_end, now) => hot.limit,
@@ -450,7 +352,7 @@ pub fn remaining_allowance(env: &mut impl Env, key: &AccountKey, token: Address,
 /// (emitting `SpendingRecorded`). A token without a limit is not limited,
 /// unless the account denies such tokens.
 pub fn charge(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     key: &AccountKey,
     state: &AccountState,
     token: Address,
@@ -483,31 +385,48 @@ pub fn charge(
     };
     let spent = window::charge(hot.limit, spent_before, amount)
         .map_err(|e| HookError::exceeded(token, amount, e.remaining))?;
+    let extra = if hot.extended {
+        policy::check(env, key, token, slot, amount, now)?
+    } else {
+        policy::Writes::default()
+    };
     if let Some(duration) = restart {
         store_cold(env, slot, now, duration);
-        emit(
+        events::emit(
             env,
-            abi::SpendingWindowReset::SIGNATURE_HASH,
-            key,
-            token,
+            crate::topic!(abi::SpendingWindowReset),
+            key.account,
+            Subject::Token(token),
             &[calldata::uint(now)],
         );
     }
     store_hot(env, slot, Some(&hot), hot.limit, spent, window_end);
-    emit(
+    extra.apply(env);
+    events::emit(
         env,
-        abi::SpendingRecorded::SIGNATURE_HASH,
-        key,
-        token,
+        crate::topic!(abi::SpendingRecorded),
+        key.account,
+        Subject::Token(token),
         &[amount, spent],
     );
     Ok(())
 }
 
+/// Marks whether `token`'s record has a policy beyond the reference window,
+/// so that a spend reads it only then. The token must be tracked.
+pub(crate) fn set_extended(env: &mut dyn Env, slot: U256, extended: bool) {
+    let word = load_word(env, slot);
+    let mut updated = word;
+    updated.set_bit(EXTENDED_BIT, extended);
+    if updated != word {
+        store_word(env, slot, updated);
+    }
+}
+
 /// Sets (or with 0, removes) `token`'s per-call cap. The token must be
 /// limited: a cap is checked where the window is, on the token's record.
 pub fn set_max_per_call(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     key: &AccountKey,
     token: Address,
     cap: U256,
@@ -523,7 +442,13 @@ pub fn set_max_per_call(
         store_word(env, slot, updated);
     }
     store_word(env, at(slot, 4), cap);
-    emit(env, abi::MaxPerCallSet::SIGNATURE_HASH, key, token, &[cap]);
+    events::emit(
+        env,
+        crate::topic!(abi::MaxPerCallSet),
+        key.account,
+        Subject::Token(token),
+        &[cap],
+    );
     Ok(())
 }
 
@@ -549,7 +474,7 @@ pub struct TokenState {
 }
 
 /// `token`'s whole state for the account as of `now`.
-pub fn token_state(env: &mut impl Env, key: &AccountKey, token: Address, now: u64) -> TokenState {
+pub fn token_state(env: &mut dyn Env, key: &AccountKey, token: Address, now: u64) -> TokenState {
     let slot = key.token_slot(token);
     let Some(hot) = load_hot(env, slot) else {
         return TokenState::default();
@@ -575,35 +500,8 @@ pub fn token_state(env: &mut impl Env, key: &AccountKey, token: Address, now: u6
 }
 
 /// `token`'s per-call cap (0: none).
-pub fn max_per_call(env: &mut impl Env, key: &AccountKey, token: Address) -> U256 {
+pub fn max_per_call(env: &mut dyn Env, key: &AccountKey, token: Address) -> U256 {
     load_word(env, at(key.token_slot(token), 4))
-}
-
-/// Emits an account-wide event: `(address indexed account, <static words>)`.
-pub fn emit_account_event(env: &mut impl Env, signature: B256, account: Address, data: &[U256]) {
-    let topics = [signature, B256::left_padding_from(account.as_slice())];
-    let mut bytes = alloc::vec::Vec::with_capacity(data.len().saturating_mul(32));
-    for word in data {
-        bytes.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    env.emit(&topics, &bytes);
-}
-
-/// Emits one of the hook's events: all four are `(address indexed account,
-/// address indexed token, <static words>)`, so they are encoded here directly
-/// rather than through alloy's generic encoder (kilobytes of program per
-/// event type). A test checks the bytes against alloy's encoding.
-fn emit(env: &mut impl Env, signature: B256, key: &AccountKey, token: Address, data: &[U256]) {
-    let topics = [
-        signature,
-        B256::left_padding_from(key.account.as_slice()),
-        B256::left_padding_from(token.as_slice()),
-    ];
-    let mut bytes = alloc::vec::Vec::with_capacity(data.len().saturating_mul(32));
-    for word in data {
-        bytes.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    env.emit(&topics, &bytes);
 }
 
 #[cfg(test)]

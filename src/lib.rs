@@ -31,12 +31,15 @@ pub mod dispatch;
 pub mod encode;
 pub mod env;
 pub mod error;
+pub mod events;
 pub mod execution;
 pub mod host;
 pub mod install;
 pub mod ledger;
 pub mod lifecycle;
 pub mod outflow;
+pub mod policy;
+pub mod slots;
 pub mod window;
 
 #[cfg(all(target_arch = "wasm32", not(test)))]

@@ -3,19 +3,21 @@
 //! caller, never a suffix) and the time explicitly, on any [`Env`], so the
 //! same code runs on chain and in property tests with any clock.
 
-use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolEvent;
+use alloy_primitives::{Address, B256, U256};
 
 use crate::abi;
 use crate::calldata;
 use crate::env::Env;
 use crate::error::HookError;
+use crate::events::{self, Subject};
 use crate::install::{self, TokenLimit};
 use crate::ledger::{self, AccountKey, AccountState, OnExisting};
+use crate::policy;
+use crate::window::Spec;
 
 /// `onInstall(data)` by `account` at `now`.
 pub fn install(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     account: Address,
     data: &[u8],
     now: u64,
@@ -49,13 +51,20 @@ pub fn install(
 
 /// `onUninstall` by `account`: forgets every limit, the forwarder and the
 /// installation. Never fails, so an account can always remove the hook.
-pub fn uninstall(env: &mut impl Env, account: Address) {
-    ledger::clear_account(env, &AccountKey::new(account));
+pub fn uninstall(env: &mut dyn Env, account: Address) {
+    let key = AccountKey::new(account);
+    let installed = ledger::account(env, &key).initialized;
+    policy::clear_account(env, &key);
+    ledger::clear_account(env, &key);
+    if installed {
+        let event = crate::topic!(abi::AccountCleared);
+        events::emit(env, event, account, Subject::None, &[]);
+    }
 }
 
 /// `setSpendingLimit(token, limit, windowDuration)` by `account` at `now`.
 pub fn set_spending_limit(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     account: Address,
     config: &TokenLimit,
     now: u64,
@@ -68,11 +77,14 @@ pub fn set_spending_limit(
 
 /// `removeSpendingLimit(token)` by `account`; a no-op for an untracked token.
 pub fn remove_spending_limit(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     account: Address,
     token: Address,
 ) -> Result<(), HookError> {
     let (key, mut state) = installed(env, account)?;
+    if ledger::is_tracked(env, &key, token) {
+        policy::forget_token(env, &key, token);
+    }
     if ledger::remove_limit(env, &key, &mut state, token) {
         ledger::set_account(env, &key, &state);
     }
@@ -80,7 +92,7 @@ pub fn remove_spending_limit(
 }
 
 /// `setTrustedForwarder(forwarder)` (or `clearTrustedForwarder()` with zero) by `account`.
-pub fn set_forwarder(env: &mut impl Env, account: Address, forwarder: Address) {
+pub fn set_forwarder(env: &mut dyn Env, account: Address, forwarder: Address) {
     let key = AccountKey::new(account);
     let mut state = ledger::account(env, &key);
     state.forwarder = forwarder;
@@ -88,14 +100,15 @@ pub fn set_forwarder(env: &mut impl Env, account: Address, forwarder: Address) {
 }
 
 /// `setPaused(paused)` by `account`: pauses or resumes every outflow.
-pub fn set_paused(env: &mut impl Env, account: Address, paused: bool) -> Result<(), HookError> {
+pub fn set_paused(env: &mut dyn Env, account: Address, paused: bool) -> Result<(), HookError> {
     let (key, mut state) = installed(env, account)?;
     state.paused = paused;
     ledger::set_account(env, &key, &state);
-    ledger::emit_account_event(
+    events::emit(
         env,
-        abi::PausedSet::SIGNATURE_HASH,
+        crate::topic!(abi::PausedSet),
         account,
+        Subject::None,
         &[calldata::uint(u64::from(paused))],
     );
     Ok(())
@@ -103,21 +116,27 @@ pub fn set_paused(env: &mut impl Env, account: Address, paused: bool) -> Result<
 
 /// `setDenyUnknownTokens(deny)` by `account`.
 pub fn set_deny_unknown_tokens(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     account: Address,
     deny: bool,
 ) -> Result<(), HookError> {
     let (key, mut state) = installed(env, account)?;
     state.deny_unknown = deny;
     ledger::set_account(env, &key, &state);
-    let event = abi::UnknownTokensDeniedSet::SIGNATURE_HASH;
-    ledger::emit_account_event(env, event, account, &[calldata::uint(u64::from(deny))]);
+    let event = crate::topic!(abi::UnknownTokensDeniedSet);
+    events::emit(
+        env,
+        event,
+        account,
+        Subject::None,
+        &[calldata::uint(u64::from(deny))],
+    );
     Ok(())
 }
 
 /// `setMaxPerCall(token, maxPerCall)` by `account`; 0 removes the cap.
 pub fn set_max_per_call(
-    env: &mut impl Env,
+    env: &mut dyn Env,
     account: Address,
     token: Address,
     cap: U256,
@@ -126,10 +145,63 @@ pub fn set_max_per_call(
     ledger::set_max_per_call(env, &key, token, cap)
 }
 
-fn installed(
-    env: &mut impl Env,
+/// `setWindows(token, windows)` by `account` at `now`.
+pub fn set_windows(
+    env: &mut dyn Env,
     account: Address,
-) -> Result<(AccountKey, AccountState), HookError> {
+    token: Address,
+    windows: &[Spec],
+    now: u64,
+) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    policy::set_windows(env, &key, token, windows, now)
+}
+
+/// `setLifetimeCap(token, cap)` by `account`; 0 removes the cap.
+pub fn set_lifetime_cap(
+    env: &mut dyn Env,
+    account: Address,
+    token: Address,
+    cap: u128,
+) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    policy::set_lifetime_cap(env, &key, token, cap)
+}
+
+/// `setValidity(token, validAfter, validUntil)` by `account`.
+pub fn set_validity(
+    env: &mut dyn Env,
+    account: Address,
+    token: Address,
+    valid_after: u64,
+    valid_until: u64,
+) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    policy::set_validity(env, &key, token, valid_after, valid_until)
+}
+
+/// `setBudget(id, tokens, scales, windows)` by `account` at `now`; `tokens`
+/// pairs each token with its scale.
+pub fn set_budget(
+    env: &mut dyn Env,
+    account: Address,
+    id: B256,
+    tokens: &[(Address, u128)],
+    windows: &[Spec],
+    now: u64,
+) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    policy::set_budget(env, &key, id, tokens, windows, now)
+}
+
+/// `removeBudget(id)` by `account`.
+pub fn remove_budget(env: &mut dyn Env, account: Address, id: B256) -> Result<(), HookError> {
+    let (key, _) = installed(env, account)?;
+    policy::remove_budget(env, &key, id);
+    Ok(())
+}
+
+fn installed(env: &mut dyn Env, account: Address) -> Result<(AccountKey, AccountState), HookError> {
     let key = AccountKey::new(account);
     let state = ledger::account(env, &key);
     if !state.initialized {

@@ -1,0 +1,735 @@
+//! Policies beyond the reference window: extra windows per token (fixed,
+//! aligned, sliding), a lifetime cap, a validity period, and budgets shared
+//! by several tokens. Storage only: the window arithmetic is in
+//! [`crate::window`], the layout in [`crate::slots`].
+//!
+//! A token's record says in its hot word whether any of this applies
+//! ([`crate::ledger`]'s extended bit), so tokens with only the reference's
+//! window never pay for reading it. Checks read everything first and return
+//! the [`Writes`] to make; the ledger applies them only once the whole spend
+//! fits, so a refused spend changes nothing even before the revert.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+
+use crate::abi;
+use crate::calldata;
+use crate::env::Env;
+use crate::error::HookError;
+use crate::events::{self, Subject};
+use crate::ledger;
+use crate::slots::{
+    at, bytes_at, clear, get_u128, get_u48, put_bytes, put_u128, put_u48, u128_word, uint128,
+    AccountKey, MAX_BUDGETS,
+};
+use crate::window::{self, Kind, Spec, Tally, RING};
+
+/// Most extra windows a token or a budget holds (each spend reads them all).
+pub const MAX_WINDOWS: usize = 3;
+
+/// Record offsets (see [`crate::slots`]).
+const POLICY: u64 = 5;
+const LIFETIME: u64 = 6;
+const WINDOWS: u64 = 8;
+const WINDOW_WORDS: u64 = 2 + RING;
+/// Budget offsets: its id, its window count, its windows (as a token's).
+const BUDGET_ID: u64 = 0;
+const BUDGET_WINDOWS: u64 = 1;
+
+/// Largest token scale: it shares the policy word.
+pub const MAX_SCALE: u128 = (1 << 96) - 1;
+
+// Byte offsets of the fields of the policy words (byte 0 is the most
+// significant; see `crate::slots` for the layout).
+const VALID_AFTER: usize = 0;
+const VALID_UNTIL: usize = 6;
+const WINDOW_COUNT: usize = 12;
+const BUDGET_MASK: usize = 13;
+const LIFETIME_FLAG: usize = 14;
+const SCALE: usize = 20;
+const SPEC_KIND: usize = 0;
+const SPEC_DURATION: usize = 1;
+const SPEC_ANCHOR: usize = 7;
+const TALLY_OCCUPIED: usize = 0;
+const TALLY_MARK: usize = 4;
+/// Where the amount of a limit, tally, cap or ring slot sits: the low half.
+const AMOUNT: usize = 16;
+const LIFETIME_SPENT: usize = 0;
+
+/// Slot writes decided by a check, made only once everything passed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Writes(Vec<(U256, B256)>);
+
+impl Writes {
+    fn push(&mut self, slot: U256, word: B256) {
+        self.0.push((slot, word));
+    }
+
+    /// Makes the writes, in order.
+    pub fn apply(self, env: &mut dyn Env) {
+        for (slot, word) in self.0 {
+            env.store(slot, word);
+        }
+    }
+}
+
+fn count(word: &B256, at: usize) -> usize {
+    let [n] = bytes_at::<1>(word, at);
+    usize::from(n)
+}
+
+fn put_count(word: &mut B256, at: usize, value: usize) {
+    // Counts are bounded by the MAX_ constants, far below 256.
+    put_bytes(word, at, [u8::try_from(value).unwrap_or(u8::MAX)]);
+}
+
+/// A token's policy word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Header {
+    valid_after: u64,
+    valid_until: u64,
+    windows: usize,
+    /// Bit `i`: the token counts towards budget `i`.
+    budgets: u8,
+    lifetime: bool,
+    /// What one unit of the token is worth in budget units (0 while in none).
+    scale: u128,
+}
+
+impl Header {
+    fn load(env: &mut dyn Env, record: U256) -> Self {
+        let word = env.load(at(record, POLICY));
+        Self {
+            valid_after: get_u48(&word, VALID_AFTER),
+            valid_until: get_u48(&word, VALID_UNTIL),
+            windows: count(&word, WINDOW_COUNT).min(MAX_WINDOWS),
+            budgets: bytes_at::<1>(&word, BUDGET_MASK)[0],
+            lifetime: count(&word, LIFETIME_FLAG) != 0,
+            scale: get_u96(&word, SCALE),
+        }
+    }
+
+    /// Writes the word and keeps the record's extended bit in step with it.
+    fn store(&self, env: &mut dyn Env, record: U256) {
+        let mut word = B256::ZERO;
+        put_u48(&mut word, VALID_AFTER, self.valid_after);
+        put_u48(&mut word, VALID_UNTIL, self.valid_until);
+        put_count(&mut word, WINDOW_COUNT, self.windows);
+        put_bytes(&mut word, BUDGET_MASK, [self.budgets]);
+        put_count(&mut word, LIFETIME_FLAG, usize::from(self.lifetime));
+        let [_, _, _, _, scale @ ..] = self.scale.min(MAX_SCALE).to_be_bytes();
+        put_bytes(&mut word, SCALE, scale);
+        env.store(at(record, POLICY), word);
+        ledger::set_extended(env, record, !word.is_zero());
+    }
+
+    fn allows(&self, now: u64) -> bool {
+        now >= self.valid_after && (self.valid_until == 0 || now < self.valid_until)
+    }
+}
+
+fn get_u96(word: &B256, at: usize) -> u128 {
+    let [a, b, c, d, e, f, g, h, i, j, k, l] = bytes_at::<12>(word, at);
+    u128::from_be_bytes([0, 0, 0, 0, a, b, c, d, e, f, g, h, i, j, k, l])
+}
+
+/// The budgets whose bit is set in `mask`.
+fn budget_indexes(mask: u8) -> impl Iterator<Item = usize> {
+    (0..MAX_BUDGETS).filter(move |i| mask & 1u8.wrapping_shl(*i as u32) != 0)
+}
+
+fn budget_bit(index: usize) -> u8 {
+    1u8.wrapping_shl(index as u32)
+}
+
+fn window_slot(record: U256, index: usize) -> U256 {
+    // index < MAX_WINDOWS: the product is small.
+    at(
+        record,
+        WINDOWS.saturating_add(WINDOW_WORDS.saturating_mul(index as u64)),
+    )
+}
+
+fn spec_word(spec: &Spec) -> B256 {
+    let mut word = u128_word(spec.limit);
+    put_bytes(&mut word, SPEC_KIND, [spec.kind.code()]);
+    put_u48(&mut word, SPEC_DURATION, spec.duration);
+    put_u48(&mut word, SPEC_ANCHOR, spec.anchor);
+    word
+}
+
+fn spec_of(word: &B256) -> Spec {
+    let [code] = bytes_at::<1>(word, SPEC_KIND);
+    Spec {
+        // Only valid specs are stored.
+        kind: Kind::from_code(code).unwrap_or(Kind::Fixed),
+        limit: get_u128(word, AMOUNT),
+        duration: get_u48(word, SPEC_DURATION),
+        anchor: get_u48(word, SPEC_ANCHOR),
+    }
+}
+
+fn tally_word(tally: &Tally) -> B256 {
+    let mut word = u128_word(tally.counted);
+    put_bytes(&mut word, TALLY_OCCUPIED, tally.occupied.to_be_bytes());
+    put_u48(&mut word, TALLY_MARK, tally.mark);
+    word
+}
+
+fn tally_of(word: &B256) -> Tally {
+    Tally {
+        counted: get_u128(word, AMOUNT),
+        mark: get_u48(word, TALLY_MARK),
+        occupied: u32::from_be_bytes(bytes_at(word, TALLY_OCCUPIED)),
+    }
+}
+
+/// The amount in a ring slot, cap or scale word.
+fn amount_at(env: &mut dyn Env, slot: U256) -> u128 {
+    get_u128(&env.load(slot), AMOUNT)
+}
+
+/// One stored window, rolled to now.
+struct Live {
+    spec: Spec,
+    tally: Tally,
+    slot: U256,
+}
+
+fn ring_slot(window: U256, slot: u32) -> U256 {
+    at(window, 2u64.saturating_add(u64::from(slot)))
+}
+
+fn load_window(env: &mut dyn Env, record: U256, index: usize, now: u64) -> Live {
+    let slot = window_slot(record, index);
+    let spec = spec_of(&env.load(slot));
+    let tally = tally_of(&env.load(at(slot, 1)));
+    let tally = window::roll(&spec, tally, now, |s| amount_at(env, ring_slot(slot, s)));
+    Live { spec, tally, slot }
+}
+
+/// Charges `amount` to `count` windows at `record`, or returns what is left in
+/// the first that cannot take it.
+fn charge_windows(
+    env: &mut dyn Env,
+    record: U256,
+    count: usize,
+    amount: U256,
+    now: u64,
+    writes: &mut Writes,
+) -> Result<(), U256> {
+    for index in 0..count {
+        let live = load_window(env, record, index, now);
+        let left = live.spec.limit.saturating_sub(live.tally.counted);
+        let Some(amount) = fit(amount) else {
+            return Err(uint128(left));
+        };
+        let charged = window::charge_window(&live.spec, live.tally, amount, |s| {
+            amount_at(env, ring_slot(live.slot, s))
+        })
+        .map_err(uint128)?;
+        writes.push(at(live.slot, 1), tally_word(&charged.tally));
+        if let Some((s, amount)) = charged.bucket {
+            writes.push(ring_slot(live.slot, s), u128_word(amount));
+        }
+    }
+    Ok(())
+}
+
+/// `amount` if it fits a policy amount; larger amounts exceed every policy limit.
+fn fit(amount: U256) -> Option<u128> {
+    match amount.as_limbs() {
+        [low, high, 0, 0] => Some(u128::from(*low) | u128::from(*high) << 64),
+        _ => None,
+    }
+}
+
+/// Checks a spend of `amount` of `token` (whose record is at `record`) against
+/// its policy and its budgets at `now`, and returns the writes that record it.
+pub fn check(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    token: Address,
+    record: U256,
+    amount: U256,
+    now: u64,
+) -> Result<Writes, HookError> {
+    let header = Header::load(env, record);
+    if !header.allows(now) {
+        return Err(HookError::policy(abi::OutsideValidity {
+            token,
+            validAfter: calldata::uint48_of(header.valid_after),
+            validUntil: calldata::uint48_of(header.valid_until),
+        }));
+    }
+    let mut writes = Writes::default();
+    charge_windows(env, record, header.windows, amount, now, &mut writes)
+        .map_err(|remaining| HookError::exceeded(token, amount, remaining))?;
+    if header.lifetime {
+        let word = env.load(at(record, LIFETIME));
+        let (cap, spent) = (get_u128(&word, AMOUNT), get_u128(&word, LIFETIME_SPENT));
+        let left = cap.saturating_sub(spent);
+        let Some(total) = fit(amount)
+            .filter(|a| *a <= left)
+            .and_then(|a| spent.checked_add(a))
+        else {
+            return Err(HookError::policy(abi::LifetimeCapExceeded {
+                token,
+                attempted: amount,
+                remaining: uint128(left),
+            }));
+        };
+        writes.push(at(record, LIFETIME), lifetime_word(cap, total));
+    }
+    // Scales are 96-bit, budget limits 128-bit: a product past 128 bits
+    // exceeds any budget, and is reported as the largest word.
+    let scaled = fit(amount)
+        .and_then(|a| a.checked_mul(header.scale))
+        .map_or(U256::MAX, uint128);
+    for index in budget_indexes(header.budgets) {
+        let budget = key.budget_slot(index);
+        let count = budget_window_count(env, budget);
+        charge_windows(env, budget, count, scaled, now, &mut writes).map_err(|remaining| {
+            HookError::policy(abi::BudgetExceeded {
+                budget: env.load(at(budget, BUDGET_ID)),
+                attempted: scaled,
+                remaining,
+            })
+        })?;
+    }
+    Ok(writes)
+}
+
+fn lifetime_word(cap: u128, spent: u128) -> B256 {
+    let mut word = u128_word(cap);
+    put_u128(&mut word, LIFETIME_SPENT, spent);
+    word
+}
+
+/// The record of a token the account limits, or `TokenNotLimited`.
+fn limited(env: &mut dyn Env, key: &AccountKey, token: Address) -> Result<U256, HookError> {
+    let record = key.token_slot(token);
+    if env.load(record).is_zero() {
+        return Err(HookError::policy(abi::TokenNotLimited { token }));
+    }
+    Ok(record)
+}
+
+/// Checks a list of windows for a policy.
+fn validate(specs: &[Spec]) -> Result<(), HookError> {
+    if specs.len() > MAX_WINDOWS {
+        return Err(invalid_window(MAX_WINDOWS));
+    }
+    match specs.iter().position(|s| !s.is_valid()) {
+        Some(index) => Err(invalid_window(index)),
+        None => Ok(()),
+    }
+}
+
+fn invalid_window(index: usize) -> HookError {
+    HookError::policy(abi::InvalidWindow {
+        index: calldata::uint(index as u64),
+    })
+}
+
+/// Stores `specs` as the windows at `record`, replacing the `before` there. A
+/// window with the same clock at the same index keeps its tally; the others
+/// start fresh at `now`.
+fn store_windows(env: &mut dyn Env, record: U256, before: usize, specs: &[Spec], now: u64) {
+    for (index, spec) in specs.iter().enumerate() {
+        let slot = window_slot(record, index);
+        let kept = (index < before)
+            .then(|| load_window(env, record, index, now))
+            .filter(|live| live.spec.same_clock(spec))
+            .map(|live| live.tally);
+        env.store(slot, spec_word(spec));
+        let tally = kept.unwrap_or_else(|| window::fresh(spec, now));
+        env.store(at(slot, 1), tally_word(&tally));
+    }
+    for index in specs.len()..before {
+        clear_window(env, record, index);
+    }
+}
+
+/// Forgets a window's spec and tally. Its ring is left as it is: with the
+/// tally's occupied bits cleared, nothing there is ever read again.
+fn clear_window(env: &mut dyn Env, record: U256, index: usize) {
+    let slot = window_slot(record, index);
+    clear(env, slot);
+    clear(env, at(slot, 1));
+}
+
+fn emit_window(
+    env: &mut dyn Env,
+    signature: events::Topic,
+    account: Address,
+    subject: Subject,
+    index: usize,
+    spec: &Spec,
+) {
+    events::emit(
+        env,
+        signature,
+        account,
+        subject,
+        &[
+            calldata::uint(index as u64),
+            calldata::uint(u64::from(spec.kind.code())),
+            uint128(spec.limit),
+            calldata::uint(spec.duration),
+            calldata::uint(spec.anchor),
+        ],
+    );
+}
+
+/// `setWindows(token, windows)` for `key`'s account at `now`.
+pub fn set_windows(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    token: Address,
+    specs: &[Spec],
+    now: u64,
+) -> Result<(), HookError> {
+    let record = limited(env, key, token)?;
+    validate(specs)?;
+    let mut header = Header::load(env, record);
+    store_windows(env, record, header.windows, specs, now);
+    header.windows = specs.len();
+    header.store(env, record);
+    let subject = Subject::Token(token);
+    let count = [calldata::uint(specs.len() as u64)];
+    events::emit(
+        env,
+        crate::topic!(abi::TokenWindowsSet),
+        key.account,
+        subject,
+        &count,
+    );
+    for (index, spec) in specs.iter().enumerate() {
+        let event = crate::topic!(abi::TokenWindowSet);
+        emit_window(env, event, key.account, subject, index, spec);
+    }
+    Ok(())
+}
+
+/// `setLifetimeCap(token, cap)`: 0 removes the cap and what it counted.
+pub fn set_lifetime_cap(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    token: Address,
+    cap: u128,
+) -> Result<(), HookError> {
+    let record = limited(env, key, token)?;
+    let mut header = Header::load(env, record);
+    if cap == 0 {
+        clear(env, at(record, LIFETIME));
+    } else {
+        let spent = if header.lifetime {
+            get_u128(&env.load(at(record, LIFETIME)), LIFETIME_SPENT)
+        } else {
+            0
+        };
+        env.store(at(record, LIFETIME), lifetime_word(cap, spent));
+    }
+    header.lifetime = cap != 0;
+    header.store(env, record);
+    let event = crate::topic!(abi::LifetimeCapSet);
+    events::emit(
+        env,
+        event,
+        key.account,
+        Subject::Token(token),
+        &[uint128(cap)],
+    );
+    Ok(())
+}
+
+/// `setValidity(token, validAfter, validUntil)`.
+pub fn set_validity(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    token: Address,
+    valid_after: u64,
+    valid_until: u64,
+) -> Result<(), HookError> {
+    if valid_until != 0 && valid_until <= valid_after {
+        return Err(HookError::policy(abi::InvalidValidity {
+            validAfter: calldata::uint48_of(valid_after),
+            validUntil: calldata::uint48_of(valid_until),
+        }));
+    }
+    let record = limited(env, key, token)?;
+    let mut header = Header::load(env, record);
+    header.valid_after = valid_after;
+    header.valid_until = valid_until;
+    header.store(env, record);
+    let event = crate::topic!(abi::ValiditySet);
+    let words = [calldata::uint(valid_after), calldata::uint(valid_until)];
+    events::emit(env, event, key.account, Subject::Token(token), &words);
+    Ok(())
+}
+
+fn budget_window_count(env: &mut dyn Env, budget: U256) -> usize {
+    usize::try_from(amount_at(env, at(budget, BUDGET_WINDOWS)))
+        .unwrap_or(MAX_WINDOWS)
+        .min(MAX_WINDOWS)
+}
+
+/// The index of budget `id` among the account's eight, if it exists.
+fn find_budget(env: &mut dyn Env, key: &AccountKey, id: B256) -> Option<usize> {
+    (0..MAX_BUDGETS).find(|i| env.load(at(key.budget_slot(*i), BUDGET_ID)) == id)
+}
+
+/// The budget ids of the account, in slot order.
+pub fn budget_ids(env: &mut dyn Env, key: &AccountKey) -> Vec<B256> {
+    (0..MAX_BUDGETS)
+        .map(|i| env.load(at(key.budget_slot(i), BUDGET_ID)))
+        .filter(|id| !id.is_zero())
+        .collect()
+}
+
+/// Takes every tracked token that is not in `keep` out of budget `index`.
+fn release_tokens(env: &mut dyn Env, key: &AccountKey, index: usize, keep: &[(Address, u128)]) {
+    for token in ledger::tracked_tokens(env, key) {
+        if keep.iter().any(|(t, _)| *t == token) {
+            continue;
+        }
+        let record = key.token_slot(token);
+        let mut header = Header::load(env, record);
+        if header.budgets & budget_bit(index) != 0 {
+            header.budgets &= !budget_bit(index);
+            if header.budgets == 0 {
+                header.scale = 0;
+            }
+            header.store(env, record);
+        }
+    }
+}
+
+/// `setBudget(id, tokens, scales, windows)` for `key`'s account at `now`.
+/// A token's scale is its unit: a token in two budgets has one scale.
+pub fn set_budget(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    id: B256,
+    tokens: &[(Address, u128)],
+    specs: &[Spec],
+    now: u64,
+) -> Result<(), HookError> {
+    let invalid = || HookError::policy(abi::InvalidBudget { budget: id });
+    if id.is_zero() || tokens.is_empty() {
+        return Err(invalid());
+    }
+    for (index, (token, scale)) in tokens.iter().enumerate() {
+        let repeated = tokens
+            .get(..index)
+            .unwrap_or_default()
+            .iter()
+            .any(|(t, _)| t == token);
+        if *scale == 0 || *scale > MAX_SCALE || repeated {
+            return Err(invalid());
+        }
+    }
+    validate(specs)?;
+    let existing = find_budget(env, key, id);
+    let index = existing
+        .or_else(|| find_budget(env, key, B256::ZERO))
+        .ok_or_else(invalid)?;
+    // Every check before the first write.
+    for (token, scale) in tokens {
+        let record = limited(env, key, *token)?;
+        let header = Header::load(env, record);
+        let elsewhere = header.budgets & !budget_bit(index) != 0;
+        if elsewhere && header.scale != *scale {
+            return Err(invalid());
+        }
+    }
+    let budget = key.budget_slot(index);
+    let windows_before = if existing.is_some() {
+        release_tokens(env, key, index, tokens);
+        budget_window_count(env, budget)
+    } else {
+        env.store(at(budget, BUDGET_ID), id);
+        0
+    };
+    for (token, scale) in tokens {
+        let record = key.token_slot(*token);
+        let mut header = Header::load(env, record);
+        header.budgets |= budget_bit(index);
+        header.scale = *scale;
+        header.store(env, record);
+    }
+    store_windows(env, budget, windows_before, specs, now);
+    let count = u128::try_from(specs.len()).unwrap_or(u128::MAX);
+    env.store(at(budget, BUDGET_WINDOWS), u128_word(count));
+    let subject = Subject::Budget(id);
+    let counts = [
+        calldata::uint(tokens.len() as u64),
+        calldata::uint(specs.len() as u64),
+    ];
+    events::emit(
+        env,
+        crate::topic!(abi::BudgetSet),
+        key.account,
+        subject,
+        &counts,
+    );
+    for (token, scale) in tokens {
+        let words = [U256::from_be_bytes(token.into_word().0), uint128(*scale)];
+        events::emit(
+            env,
+            crate::topic!(abi::BudgetTokenSet),
+            key.account,
+            subject,
+            &words,
+        );
+    }
+    for (index, spec) in specs.iter().enumerate() {
+        let event = crate::topic!(abi::BudgetWindowSet);
+        emit_window(env, event, key.account, subject, index, spec);
+    }
+    Ok(())
+}
+
+/// `removeBudget(id)`: every token leaves it and it is forgotten; a no-op for
+/// an unknown id.
+pub fn remove_budget(env: &mut dyn Env, key: &AccountKey, id: B256) {
+    if id.is_zero() {
+        return;
+    }
+    let Some(index) = find_budget(env, key, id) else {
+        return;
+    };
+    release_tokens(env, key, index, &[]);
+    clear_budget(env, key.budget_slot(index));
+    events::emit(
+        env,
+        crate::topic!(abi::BudgetRemoved),
+        key.account,
+        Subject::Budget(id),
+        &[],
+    );
+}
+
+/// Forgets a budget's id and windows.
+fn clear_budget(env: &mut dyn Env, budget: U256) {
+    for index in 0..budget_window_count(env, budget) {
+        clear_window(env, budget, index);
+    }
+    clear(env, at(budget, BUDGET_WINDOWS));
+    clear(env, at(budget, BUDGET_ID));
+}
+
+/// Forgets `token`'s policy when it stops being limited. Its budgets stay;
+/// they simply no longer see it.
+pub fn forget_token(env: &mut dyn Env, key: &AccountKey, token: Address) {
+    let record = key.token_slot(token);
+    let header = Header::load(env, record);
+    for index in 0..header.windows {
+        clear_window(env, record, index);
+    }
+    clear(env, at(record, LIFETIME));
+    clear(env, at(record, POLICY));
+}
+
+/// Forgets every policy and budget of the account (on uninstall). Bounded:
+/// at most 50 tokens and 8 budgets, each a few words.
+pub fn clear_account(env: &mut dyn Env, key: &AccountKey) {
+    for token in ledger::tracked_tokens(env, key) {
+        forget_token(env, key, token);
+    }
+    for index in 0..MAX_BUDGETS {
+        let budget = key.budget_slot(index);
+        if !env.load(at(budget, BUDGET_ID)).is_zero() {
+            clear_budget(env, budget);
+        }
+    }
+}
+
+/// A window as the views show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowView {
+    /// What the window is.
+    pub spec: Spec,
+    /// What it holds now.
+    pub shown: window::Shown,
+}
+
+/// `tokenPolicy`: everything beyond the reference window for one token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenPolicy {
+    /// Spends are refused before this time.
+    pub valid_after: u64,
+    /// Spends are refused from this time on (0: never).
+    pub valid_until: u64,
+    /// The lifetime cap (0: none).
+    pub lifetime_cap: u128,
+    /// Counted against the lifetime cap.
+    pub lifetime_spent: u128,
+    /// The extra windows, as of now.
+    pub windows: Vec<WindowView>,
+    /// The budgets the token counts towards.
+    pub budgets: Vec<B256>,
+}
+
+fn window_views(env: &mut dyn Env, record: U256, count: usize, now: u64) -> Vec<WindowView> {
+    (0..count)
+        .map(|index| {
+            let live = load_window(env, record, index, now);
+            WindowView {
+                spec: live.spec,
+                shown: window::show(&live.spec, live.tally),
+            }
+        })
+        .collect()
+}
+
+/// `token`'s policy for `key`'s account as of `now` (empty when it has none).
+pub fn token_policy(env: &mut dyn Env, key: &AccountKey, token: Address, now: u64) -> TokenPolicy {
+    let record = key.token_slot(token);
+    if env.load(record).is_zero() {
+        return TokenPolicy::default();
+    }
+    let header = Header::load(env, record);
+    let lifetime = env.load(at(record, LIFETIME));
+    TokenPolicy {
+        valid_after: header.valid_after,
+        valid_until: header.valid_until,
+        lifetime_cap: get_u128(&lifetime, AMOUNT),
+        lifetime_spent: get_u128(&lifetime, LIFETIME_SPENT),
+        windows: window_views(env, record, header.windows, now),
+        budgets: budget_indexes(header.budgets)
+            .map(|index| env.load(at(key.budget_slot(index), BUDGET_ID)))
+            .collect(),
+    }
+}
+
+/// `budgetState`: a budget's tokens with their scales, and its windows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BudgetView {
+    /// Tokens and scales, in storage order.
+    pub tokens: Vec<(Address, u128)>,
+    /// The windows, as of now.
+    pub windows: Vec<WindowView>,
+}
+
+/// Budget `id` of `key`'s account as of `now` (empty when unknown).
+pub fn budget_state(env: &mut dyn Env, key: &AccountKey, id: B256, now: u64) -> BudgetView {
+    let Some(index) = find_budget(env, key, id).filter(|_| !id.is_zero()) else {
+        return BudgetView::default();
+    };
+    let budget = key.budget_slot(index);
+    let count = budget_window_count(env, budget);
+    let tokens = ledger::tracked_tokens(env, key)
+        .into_iter()
+        .filter_map(|token| {
+            let header = Header::load(env, key.token_slot(token));
+            (header.budgets & budget_bit(index) != 0).then_some((token, header.scale))
+        })
+        .collect();
+    BudgetView {
+        tokens,
+        windows: window_views(env, budget, count, now),
+    }
+}

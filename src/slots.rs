@@ -1,0 +1,243 @@
+//! Where every piece of state lives, and how words are packed: the storage
+//! layout in one place, shared by [`crate::ledger`] (the reference's state)
+//! and [`crate::policy`] (what goes beyond it).
+//!
+//! # Layout
+//!
+//! Equivalent to this Solidity, with the hot fields of a spend packed so that a
+//! spend inside its window reads two slots (account word and hot word) and
+//! writes one:
+//!
+//! ```solidity
+//! struct Account {
+//!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count,
+//!                                   //      176 paused, 177 deny tokens without a limit
+//!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
+//!     mapping(address => Token) records;   // +51
+//!     mapping(bytes32 => Budget) budgets;  // +52
+//!     uint256 budgetCount;          // +53
+//!     bytes32[8] budgetIds;         // +54  in creation order (swap-and-pop on removal)
+//! }
+//! struct Token {
+//!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end,
+//!                    //     253 extended, 254 capped, 255 wide
+//!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
+//!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
+//!     uint256 wideSpent; // +3  spent, likewise
+//!     uint256 maxPerCall; // +4  the per-call cap, read only when the hot word says capped
+//!     // Read only when the hot word says extended:
+//!     uint256 policy;     // +5  bits 0..48 validAfter, 48..96 validUntil, 96..104 window count,
+//!                         //     104..112 budget count, 112 lifetime capped
+//!     uint256 lifetime;   // +6  bits 0..128 cap, 128..256 spent
+//!     Window[3] windows;  // +8  27 words each
+//!     Membership[2] budgets; // +89 (bytes32 id, uint256 scale)
+//! }
+//! struct Window {
+//!     uint256 spec;   // +0  bits 0..128 limit, 128..176 duration, 176..224 anchor, 224..232 kind
+//!     uint256 tally;  // +1  bits 0..128 counted, 128..176 mark (window start, or latest bucket),
+//!                     //     176..201 which ring slots hold amounts (sliding)
+//!     uint256[25] ring; // +2  sliding windows: the amount of each bucket; a slot is read
+//!                       //     only while its tally bit is set, so stale words never count
+//! }
+//! struct Budget {
+//!     uint256 header;     // +0  bits 0..8 window count, 8..16 token count
+//!     Window[3] windows;  // +8
+//!     uint256[8] tokens;  // +89 bits 0..160 token, 160..256 scale
+//! }
+//! mapping(address => Account) accounts; // slot 0
+//! ```
+//!
+//! Bit 0 is the least significant bit of the word. A token is tracked
+//! exactly when its hot word is non-zero: a tracked token always has a window
+//! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
+//! flag. The window end is `start + duration` cached in the hot word so that a
+//! spend need not read the cold word until its window closes. A token with only
+//! the reference's window never reads past its first two words.
+
+use alloy_primitives::{keccak256, Address, B256, U256};
+
+use crate::calldata;
+use crate::env::Env;
+
+/// Most tokens one account may track, as in the reference (keeps uninstall bounded).
+pub const MAX_TRACKED_TOKENS: usize = 50;
+/// Most budgets one account may hold (keeps uninstall bounded).
+pub const MAX_BUDGETS: usize = 8;
+
+/// Root slot of the `accounts` mapping.
+const ACCOUNTS_ROOT: U256 = U256::ZERO;
+/// Offset of the `records` mapping inside an account's struct.
+const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
+/// Offset of the budgets inside an account's struct.
+const BUDGETS_OFFSET: u64 = RECORDS_OFFSET + 1;
+/// Words of one budget: id, window count, six unused, three windows.
+const BUDGET_WORDS: u64 = 8 + 3 * 27;
+
+/// Mask of a 48-bit field (times and durations).
+pub(crate) const MASK_48: U256 = U256::from_limbs([(1 << 48) - 1, 0, 0, 0]);
+/// Mask of a 160-bit field (addresses).
+pub(crate) const MASK_160: U256 = U256::from_limbs([u64::MAX, u64::MAX, u32::MAX as u64, 0]);
+
+/// The `mask`-wide field of `word` starting at bit `shift`.
+#[inline(never)]
+pub(crate) fn field(word: U256, shift: usize, mask: U256) -> U256 {
+    word.wrapping_shr(shift) & mask
+}
+
+/// `value` (cut to `mask`) placed at bit `shift`.
+#[inline(never)]
+pub(crate) fn place(value: U256, shift: usize, mask: U256) -> U256 {
+    (value & mask).wrapping_shl(shift)
+}
+
+/// A time or duration field; always fits, since it was masked to 48 bits.
+#[inline(never)]
+pub(crate) fn time_field(word: U256, shift: usize) -> u64 {
+    field(word, shift, MASK_48).wrapping_to::<u64>()
+}
+
+/// A `u128` as a word, without ruint's generic conversion.
+pub(crate) const fn uint128(v: u128) -> U256 {
+    // Both halves fit a limb: the casts drop nothing.
+    #[allow(clippy::cast_possible_truncation)]
+    U256::from_limbs([v as u64, (v >> 64) as u64, 0, 0])
+}
+
+/// The slot's word as a number.
+#[inline(never)]
+pub(crate) fn load_word(env: &mut dyn Env, slot: U256) -> U256 {
+    U256::from_be_bytes(env.load(slot).0)
+}
+
+/// Writes a number into the slot.
+#[inline(never)]
+pub(crate) fn store_word(env: &mut dyn Env, slot: U256, word: U256) {
+    env.store(slot, B256::from(word));
+}
+
+/// Clears the slot unless it is already zero (a zero write to a zero slot
+/// still costs a warm store).
+#[inline(never)]
+pub(crate) fn clear(env: &mut dyn Env, slot: U256) {
+    if !env.load(slot).is_zero() {
+        env.store(slot, B256::ZERO);
+    }
+}
+
+/// The address in the low 20 bytes of `word` (without alloy's slicing, whose
+/// panic path would carry its source location into the program).
+pub(crate) fn address_of(word: B256) -> Address {
+    let (_, low) = word.0.split_last_chunk::<20>().unwrap_or((&[], &[0u8; 20]));
+    Address::from(*low)
+}
+
+/// An address as a number.
+#[inline(never)]
+pub(crate) fn address_uint(address: Address) -> U256 {
+    U256::from_be_bytes(address.into_word().0)
+}
+
+/// Solidity's mapping slot: `keccak256(abi.encode(key, slot))` for a
+/// value-type key already widened to a word.
+pub(crate) fn mapping_slot(key: B256, slot: U256) -> U256 {
+    let mut preimage = [[0u8; 32]; 2];
+    preimage[0] = key.0;
+    preimage[1] = slot.to_be_bytes::<32>();
+    U256::from_be_bytes(keccak256(preimage.as_flattened()).0)
+}
+
+/// `slot + offset`; slots live on a ring of 2^256, as in Solidity.
+#[inline(never)]
+pub(crate) fn at(slot: U256, offset: u64) -> U256 {
+    slot.wrapping_add(calldata::uint(offset))
+}
+
+/// The storage base of one account, derived once per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountKey {
+    /// The smart account.
+    pub account: Address,
+    pub(crate) base: U256,
+}
+
+impl AccountKey {
+    /// The key of `account`'s state.
+    pub fn new(account: Address) -> Self {
+        Self {
+            account,
+            base: mapping_slot(account.into_word(), ACCOUNTS_ROOT),
+        }
+    }
+
+    /// The first slot of `token`'s record for this account.
+    pub fn token_slot(&self, token: Address) -> U256 {
+        mapping_slot(token.into_word(), at(self.base, RECORDS_OFFSET))
+    }
+
+    /// The first slot of budget `index` (`index < MAX_BUDGETS`).
+    pub fn budget_slot(&self, index: usize) -> U256 {
+        let offset = BUDGET_WORDS.saturating_mul(index as u64);
+        at(self.base, BUDGETS_OFFSET.saturating_add(offset))
+    }
+
+    /// Slot `index` of the tracked-token list (`index < MAX_TRACKED_TOKENS`).
+    pub(crate) fn list_slot(&self, index: usize) -> U256 {
+        // index < MAX_TRACKED_TOKENS, so the cast and the +1 are exact.
+        at(self.base, 1u64.saturating_add(index as u64))
+    }
+}
+
+/// `N` bytes of `word` from byte `at` (byte 0 is the most significant).
+///
+/// The policy words ([`crate::policy`]) keep their fields on byte
+/// boundaries and are read and written with these, which compiles to plain
+/// loads and stores instead of 256-bit shifts and masks.
+#[inline(never)]
+pub(crate) fn bytes_at<const N: usize>(word: &B256, at: usize) -> [u8; N] {
+    word.0
+        .get(at..at.saturating_add(N))
+        .and_then(|b| b.try_into().ok())
+        .unwrap_or([0; N])
+}
+
+/// Writes `bytes` into `word` from byte `at`.
+#[inline(never)]
+pub(crate) fn put_bytes<const N: usize>(word: &mut B256, at: usize, bytes: [u8; N]) {
+    if let Some(dst) = word.0.get_mut(at..at.saturating_add(N)) {
+        dst.copy_from_slice(&bytes);
+    }
+}
+
+/// The big-endian `u128` at byte `at`.
+#[inline(never)]
+pub(crate) fn get_u128(word: &B256, at: usize) -> u128 {
+    u128::from_be_bytes(bytes_at(word, at))
+}
+
+/// Writes a big-endian `u128` at byte `at`.
+#[inline(never)]
+pub(crate) fn put_u128(word: &mut B256, at: usize, value: u128) {
+    put_bytes(word, at, value.to_be_bytes());
+}
+
+/// The big-endian 48-bit time at byte `at`.
+#[inline(never)]
+pub(crate) fn get_u48(word: &B256, at: usize) -> u64 {
+    let [a, b, c, d, e, f] = bytes_at::<6>(word, at);
+    u64::from_be_bytes([0, 0, a, b, c, d, e, f])
+}
+
+/// Writes a 48-bit time (clamped) at byte `at`.
+#[inline(never)]
+pub(crate) fn put_u48(word: &mut B256, at: usize, value: u64) {
+    let [_, _, rest @ ..] = value.min(crate::window::MAX_TIME).to_be_bytes();
+    put_bytes(word, at, rest);
+}
+
+/// A `u128` as a storage word holding that number.
+#[inline(never)]
+pub(crate) fn u128_word(value: u128) -> B256 {
+    let mut word = B256::ZERO;
+    put_u128(&mut word, 16, value);
+    word
+}

@@ -733,3 +733,555 @@ pub fn budget_state(env: &mut dyn Env, key: &AccountKey, id: B256, now: u64) -> 
         windows: window_views(env, budget, count, now),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
+mod tests {
+    use super::*;
+    use crate::env::MemoryEnv;
+    use crate::install::TokenLimit;
+    use crate::ledger::{AccountState, OnExisting};
+    use alloy_sol_types::SolEvent;
+
+    const ACCOUNT: Address = Address::repeat_byte(0xac);
+    const USDC: Address = Address::repeat_byte(0x70);
+    const DAI: Address = Address::repeat_byte(0x71);
+    const T0: u64 = 1_000_000;
+    const BUDGET: B256 = B256::repeat_byte(0xb1);
+
+    /// An installed account limiting USDC and DAI to `u128::MAX` a day (so
+    /// that only the policy under test refuses).
+    fn setup() -> (MemoryEnv, AccountKey) {
+        let mut env = MemoryEnv::default();
+        let key = AccountKey::new(ACCOUNT);
+        let mut state = AccountState {
+            initialized: true,
+            ..Default::default()
+        };
+        for token in [USDC, DAI] {
+            let limit = TokenLimit {
+                token,
+                limit: U256::MAX,
+                window_duration: 86_400,
+            };
+            ledger::set_limit(&mut env, &key, &mut state, &limit, T0, OnExisting::Refuse).unwrap();
+        }
+        ledger::set_account(&mut env, &key, &state);
+        (env, key)
+    }
+
+    fn spend(
+        env: &mut MemoryEnv,
+        key: &AccountKey,
+        token: Address,
+        amount: u64,
+        now: u64,
+    ) -> Result<(), HookError> {
+        ledger::charge(
+            env,
+            key,
+            &AccountState::default(),
+            token,
+            U256::from(amount),
+            now,
+        )
+    }
+
+    fn window(kind: Kind, limit: u128, duration: u64) -> Spec {
+        Spec {
+            kind,
+            limit,
+            duration,
+            anchor: 0,
+        }
+    }
+
+    fn exceeded(token: Address, attempted: u64, remaining: u64) -> HookError {
+        HookError::exceeded(token, U256::from(attempted), U256::from(remaining))
+    }
+
+    #[test]
+    fn policies_need_a_limited_token_and_valid_windows() {
+        let (mut env, key) = setup();
+        let stranger = Address::repeat_byte(0x01);
+        let not_limited = HookError::policy(abi::TokenNotLimited { token: stranger });
+        let hourly = window(Kind::Fixed, 10, 3_600);
+        assert_eq!(
+            set_windows(&mut env, &key, stranger, &[hourly], T0),
+            Err(not_limited.clone())
+        );
+        assert_eq!(
+            set_lifetime_cap(&mut env, &key, stranger, 5),
+            Err(not_limited.clone())
+        );
+        assert_eq!(
+            set_validity(&mut env, &key, stranger, 0, 10),
+            Err(not_limited)
+        );
+        let before = env.slots.clone();
+        for (windows, index) in [
+            (vec![hourly, window(Kind::Fixed, 0, 3_600)], 1),
+            (vec![window(Kind::Sliding, 1, 59)], 0),
+            (vec![hourly; 4], 3),
+        ] {
+            assert_eq!(
+                set_windows(&mut env, &key, USDC, &windows, T0),
+                Err(invalid_window(index))
+            );
+        }
+        assert_eq!(
+            set_validity(&mut env, &key, USDC, 10, 10),
+            Err(HookError::policy(abi::InvalidValidity {
+                validAfter: calldata::uint48_of(10),
+                validUntil: calldata::uint48_of(10)
+            }))
+        );
+        assert_eq!(env.slots, before, "a refused setting changes nothing");
+    }
+
+    #[test]
+    fn every_window_must_fit_and_a_refusal_changes_nothing() {
+        let (mut env, key) = setup();
+        let windows = [
+            window(Kind::Fixed, 100, 3_600),
+            window(Kind::Sliding, 250, 86_400),
+        ];
+        set_windows(&mut env, &key, USDC, &windows, T0).unwrap();
+        spend(&mut env, &key, USDC, 100, T0).unwrap();
+        assert_eq!(
+            spend(&mut env, &key, USDC, 1, T0 + 10),
+            Err(exceeded(USDC, 1, 0))
+        );
+        spend(&mut env, &key, USDC, 100, T0 + 3_600).unwrap();
+        // The hourly window has room; the sliding day has 50 left.
+        let before = env.slots.clone();
+        assert_eq!(
+            spend(&mut env, &key, USDC, 60, T0 + 7_200),
+            Err(exceeded(USDC, 60, 50))
+        );
+        assert_eq!(env.slots, before);
+        spend(&mut env, &key, USDC, 50, T0 + 7_200).unwrap();
+        let policy = token_policy(&mut env, &key, USDC, T0 + 7_200);
+        assert_eq!(policy.windows.len(), 2);
+        assert_eq!(policy.windows[1].shown.spent, 250);
+        assert_eq!(policy.windows[1].shown.remaining, 0);
+        // The first 100 (bucket of T0, 3,600 s long) is forgotten 25 buckets on.
+        let bucket = window::bucket_len(86_400);
+        let forgotten = (T0 / bucket + 25) * bucket;
+        assert_eq!(policy.windows[1].shown.resets_at, forgotten);
+        assert_eq!(
+            spend(&mut env, &key, USDC, 1, forgotten - 1),
+            Err(exceeded(USDC, 1, 0))
+        );
+        spend(&mut env, &key, USDC, 100, forgotten).unwrap();
+        // Tokens without extra windows are not touched by USDC's.
+        spend(&mut env, &key, DAI, 1_000_000, T0).unwrap();
+    }
+
+    #[test]
+    fn replacing_windows_keeps_what_unchanged_clocks_counted() {
+        let (mut env, key) = setup();
+        let daily = window(Kind::Sliding, 100, 86_400);
+        set_windows(&mut env, &key, USDC, &[daily], T0).unwrap();
+        spend(&mut env, &key, USDC, 80, T0).unwrap();
+        // Raising the limit does not forgive the 80.
+        set_windows(
+            &mut env,
+            &key,
+            USDC,
+            &[Spec {
+                limit: 120,
+                ..daily
+            }],
+            T0 + 1,
+        )
+        .unwrap();
+        assert_eq!(
+            spend(&mut env, &key, USDC, 41, T0 + 2),
+            Err(exceeded(USDC, 41, 40))
+        );
+        // A different clock starts fresh.
+        set_windows(
+            &mut env,
+            &key,
+            USDC,
+            &[window(Kind::Fixed, 120, 3_600)],
+            T0 + 3,
+        )
+        .unwrap();
+        spend(&mut env, &key, USDC, 120, T0 + 4).unwrap();
+        // No windows at all: the token is back on the reference path.
+        set_windows(&mut env, &key, USDC, &[], T0 + 5).unwrap();
+        assert!(!load_word_bit(&mut env, key.token_slot(USDC)));
+        spend(&mut env, &key, USDC, 1_000, T0 + 6).unwrap();
+    }
+
+    fn load_word_bit(env: &mut MemoryEnv, record: U256) -> bool {
+        crate::slots::load_word(env, record).bit(ledger::EXTENDED_BIT)
+    }
+
+    #[test]
+    fn aligned_windows_reset_on_their_grid() {
+        let (mut env, key) = setup();
+        // Days starting at 06:00 UTC.
+        let day = Spec {
+            anchor: 6 * 3_600,
+            ..window(Kind::Aligned, 100, 86_400)
+        };
+        set_windows(&mut env, &key, USDC, &[day], T0).unwrap();
+        let next = window::aligned_start(day.anchor, 86_400, T0) + 86_400;
+        spend(&mut env, &key, USDC, 100, next - 1).unwrap();
+        assert_eq!(
+            spend(&mut env, &key, USDC, 1, next - 1),
+            Err(exceeded(USDC, 1, 0))
+        );
+        spend(&mut env, &key, USDC, 100, next).unwrap();
+        let shown = token_policy(&mut env, &key, USDC, next).windows[0].shown;
+        assert_eq!((shown.start, shown.resets_at), (next, next + 86_400));
+    }
+
+    #[test]
+    fn lifetime_caps_count_every_spend_ever() {
+        let (mut env, key) = setup();
+        set_lifetime_cap(&mut env, &key, USDC, 150).unwrap();
+        spend(&mut env, &key, USDC, 100, T0).unwrap();
+        spend(&mut env, &key, USDC, 50, T0 + 10 * 86_400).unwrap();
+        assert_eq!(
+            spend(&mut env, &key, USDC, 1, T0 + 1_000 * 86_400),
+            Err(HookError::policy(abi::LifetimeCapExceeded {
+                token: USDC,
+                attempted: U256::from(1),
+                remaining: U256::ZERO
+            }))
+        );
+        // Raising the cap keeps what was counted; removing it forgets it.
+        set_lifetime_cap(&mut env, &key, USDC, 160).unwrap();
+        assert_eq!(token_policy(&mut env, &key, USDC, T0).lifetime_spent, 150);
+        spend(&mut env, &key, USDC, 10, T0).unwrap();
+        set_lifetime_cap(&mut env, &key, USDC, 0).unwrap();
+        assert_eq!(
+            token_policy(&mut env, &key, USDC, T0),
+            TokenPolicy::default()
+        );
+        // Amounts past 128 bits exceed any cap.
+        set_lifetime_cap(&mut env, &key, USDC, u128::MAX).unwrap();
+        let huge = U256::from(u128::MAX) + U256::from(1);
+        let state = AccountState::default();
+        assert!(matches!(
+            ledger::charge(&mut env, &key, &state, USDC, huge, T0),
+            Err(HookError::LifetimeCapExceeded(_))
+        ));
+    }
+
+    #[test]
+    fn validity_bounds_when_a_token_may_move() {
+        let (mut env, key) = setup();
+        set_validity(&mut env, &key, USDC, T0 + 100, T0 + 200).unwrap();
+        let outside = HookError::policy(abi::OutsideValidity {
+            token: USDC,
+            validAfter: calldata::uint48_of(T0 + 100),
+            validUntil: calldata::uint48_of(T0 + 200),
+        });
+        assert_eq!(
+            spend(&mut env, &key, USDC, 1, T0 + 99),
+            Err(outside.clone())
+        );
+        spend(&mut env, &key, USDC, 1, T0 + 100).unwrap();
+        spend(&mut env, &key, USDC, 1, T0 + 199).unwrap();
+        assert_eq!(spend(&mut env, &key, USDC, 1, T0 + 200), Err(outside));
+        // No end.
+        set_validity(&mut env, &key, USDC, T0 + 100, 0).unwrap();
+        spend(&mut env, &key, USDC, 1, u64::from(u32::MAX) * 1_000).unwrap();
+        set_validity(&mut env, &key, USDC, 0, 0).unwrap();
+        spend(&mut env, &key, USDC, 1, 0).unwrap();
+    }
+
+    #[test]
+    fn budgets_add_up_tokens_in_one_unit() {
+        let (mut env, key) = setup();
+        // USDC has 6 decimals, DAI 18: a budget of 100 dollars in DAI's unit.
+        let usd = 10u128.pow(18);
+        let scale = 10u128.pow(12);
+        let daily = window(Kind::Sliding, 100 * usd, 86_400);
+        set_budget(
+            &mut env,
+            &key,
+            BUDGET,
+            &[(USDC, scale), (DAI, 1)],
+            &[daily],
+            T0,
+        )
+        .unwrap();
+        spend(&mut env, &key, USDC, 60 * 10u64.pow(6), T0).unwrap();
+        let dai = |dollars: u64| U256::from(dollars) * U256::from(usd);
+        let state = AccountState::default();
+        assert_eq!(
+            ledger::charge(&mut env, &key, &state, DAI, dai(41), T0 + 1),
+            Err(HookError::policy(abi::BudgetExceeded {
+                budget: BUDGET,
+                attempted: dai(41),
+                remaining: dai(40)
+            }))
+        );
+        ledger::charge(&mut env, &key, &state, DAI, dai(40), T0 + 1).unwrap();
+        let view = budget_state(&mut env, &key, BUDGET, T0 + 2);
+        assert_eq!(view.tokens, vec![(USDC, scale), (DAI, 1)]);
+        assert_eq!(view.windows[0].shown.spent, 100 * usd);
+        assert_eq!(token_policy(&mut env, &key, USDC, T0).budgets, vec![BUDGET]);
+        assert_eq!(budget_ids(&mut env, &key), vec![BUDGET]);
+    }
+
+    #[test]
+    fn budget_definitions_are_checked_before_anything_is_written() {
+        let (mut env, key) = setup();
+        let daily = window(Kind::Fixed, 100, 86_400);
+        let invalid = |id| Err(HookError::policy(abi::InvalidBudget { budget: id }));
+        let before = env.slots.clone();
+        assert_eq!(
+            set_budget(&mut env, &key, B256::ZERO, &[(USDC, 1)], &[daily], T0),
+            invalid(B256::ZERO)
+        );
+        assert_eq!(
+            set_budget(&mut env, &key, BUDGET, &[], &[daily], T0),
+            invalid(BUDGET)
+        );
+        assert_eq!(
+            set_budget(&mut env, &key, BUDGET, &[(USDC, 0)], &[daily], T0),
+            invalid(BUDGET)
+        );
+        assert_eq!(
+            set_budget(
+                &mut env,
+                &key,
+                BUDGET,
+                &[(USDC, MAX_SCALE + 1)],
+                &[daily],
+                T0
+            ),
+            invalid(BUDGET)
+        );
+        assert_eq!(
+            set_budget(
+                &mut env,
+                &key,
+                BUDGET,
+                &[(USDC, 1), (USDC, 1)],
+                &[daily],
+                T0
+            ),
+            invalid(BUDGET)
+        );
+        let stranger = Address::repeat_byte(0x01);
+        assert_eq!(
+            set_budget(
+                &mut env,
+                &key,
+                BUDGET,
+                &[(USDC, 1), (stranger, 1)],
+                &[daily],
+                T0
+            ),
+            Err(HookError::policy(abi::TokenNotLimited { token: stranger }))
+        );
+        assert_eq!(env.slots, before);
+        // A token has one scale: its unit, whatever the budget.
+        set_budget(&mut env, &key, BUDGET, &[(USDC, 7)], &[daily], T0).unwrap();
+        let other = B256::repeat_byte(0xb2);
+        assert_eq!(
+            set_budget(&mut env, &key, other, &[(USDC, 8)], &[daily], T0),
+            invalid(other)
+        );
+        set_budget(&mut env, &key, other, &[(USDC, 7)], &[daily], T0).unwrap();
+        // Eight budgets at most.
+        for i in 3..=8 {
+            set_budget(
+                &mut env,
+                &key,
+                B256::repeat_byte(i),
+                &[(DAI, 1)],
+                &[daily],
+                T0,
+            )
+            .unwrap();
+        }
+        let ninth = B256::repeat_byte(9);
+        assert_eq!(
+            set_budget(&mut env, &key, ninth, &[(DAI, 1)], &[daily], T0),
+            invalid(ninth)
+        );
+    }
+
+    #[test]
+    fn a_token_counts_towards_every_budget_holding_it() {
+        let (mut env, key) = setup();
+        let small = B256::repeat_byte(0xb2);
+        set_budget(
+            &mut env,
+            &key,
+            BUDGET,
+            &[(USDC, 1), (DAI, 1)],
+            &[window(Kind::Fixed, 100, 3_600)],
+            T0,
+        )
+        .unwrap();
+        set_budget(
+            &mut env,
+            &key,
+            small,
+            &[(USDC, 1)],
+            &[window(Kind::Fixed, 30, 3_600)],
+            T0,
+        )
+        .unwrap();
+        spend(&mut env, &key, DAI, 80, T0).unwrap();
+        let err = spend(&mut env, &key, USDC, 21, T0).unwrap_err();
+        assert!(
+            matches!(err, HookError::BudgetExceeded(ref e) if e.budget == BUDGET),
+            "{err:?}"
+        );
+        spend(&mut env, &key, USDC, 20, T0).unwrap();
+        // Dropping DAI from the big budget frees nothing already counted.
+        set_budget(
+            &mut env,
+            &key,
+            BUDGET,
+            &[(USDC, 1)],
+            &[window(Kind::Fixed, 100, 3_600)],
+            T0,
+        )
+        .unwrap();
+        spend(&mut env, &key, DAI, 1_000, T0).unwrap();
+        assert!(spend(&mut env, &key, USDC, 1, T0).is_err());
+        // Removing the budgets lets USDC go up to its own limit again.
+        remove_budget(&mut env, &key, BUDGET);
+        remove_budget(&mut env, &key, small);
+        assert_eq!(budget_ids(&mut env, &key), Vec::<B256>::new());
+        assert_eq!(
+            token_policy(&mut env, &key, USDC, T0),
+            TokenPolicy::default()
+        );
+        spend(&mut env, &key, USDC, 1_000, T0).unwrap();
+    }
+
+    #[test]
+    fn forgetting_a_token_and_clearing_the_account_leave_no_policy_behind() {
+        let (mut env, key) = setup();
+        let daily = window(Kind::Fixed, 100, 86_400);
+        set_windows(
+            &mut env,
+            &key,
+            USDC,
+            &[daily, window(Kind::Aligned, 5, 60)],
+            T0,
+        )
+        .unwrap();
+        set_lifetime_cap(&mut env, &key, USDC, 9).unwrap();
+        set_validity(&mut env, &key, USDC, 1, 0).unwrap();
+        set_budget(&mut env, &key, BUDGET, &[(USDC, 1), (DAI, 1)], &[daily], T0).unwrap();
+        forget_token(&mut env, &key, USDC);
+        for offset in [
+            POLICY,
+            LIFETIME,
+            WINDOWS,
+            WINDOWS + 1,
+            WINDOWS + WINDOW_WORDS,
+        ] {
+            assert!(
+                env.load(at(key.token_slot(USDC), offset)).is_zero(),
+                "+{offset}"
+            );
+        }
+        // The budget stays, with DAI.
+        clear_account(&mut env, &key);
+        ledger::clear_account(&mut env, &key);
+        assert_eq!(
+            env.slots,
+            Default::default(),
+            "no sliding window: nothing at all is left"
+        );
+    }
+
+    #[test]
+    fn events_are_encoded_as_alloy_encodes_them() {
+        let (mut env, key) = setup();
+        env.logs.clear();
+        let spec = Spec {
+            anchor: 7,
+            ..window(Kind::Aligned, 100, 3_600)
+        };
+        set_windows(&mut env, &key, USDC, &[spec], T0).unwrap();
+        set_lifetime_cap(&mut env, &key, USDC, 9).unwrap();
+        set_validity(&mut env, &key, USDC, 1, 2).unwrap();
+        set_budget(&mut env, &key, BUDGET, &[(USDC, 3)], &[spec], T0).unwrap();
+        remove_budget(&mut env, &key, BUDGET);
+        let u48 = calldata::uint48_of;
+        let expected: Vec<alloy_primitives::LogData> = vec![
+            abi::TokenWindowsSet {
+                account: ACCOUNT,
+                token: USDC,
+                count: U256::from(1),
+            }
+            .encode_log_data(),
+            abi::TokenWindowSet {
+                account: ACCOUNT,
+                token: USDC,
+                index: U256::ZERO,
+                kind: 1,
+                limit: 100,
+                duration: u48(3_600),
+                anchor: u48(7),
+            }
+            .encode_log_data(),
+            abi::LifetimeCapSet {
+                account: ACCOUNT,
+                token: USDC,
+                cap: 9,
+            }
+            .encode_log_data(),
+            abi::ValiditySet {
+                account: ACCOUNT,
+                token: USDC,
+                validAfter: u48(1),
+                validUntil: u48(2),
+            }
+            .encode_log_data(),
+            abi::BudgetSet {
+                account: ACCOUNT,
+                budget: BUDGET,
+                tokenCount: U256::from(1),
+                windowCount: U256::from(1),
+            }
+            .encode_log_data(),
+            abi::BudgetTokenSet {
+                account: ACCOUNT,
+                budget: BUDGET,
+                token: USDC,
+                scale: alloy_primitives::aliases::U96::from(3),
+            }
+            .encode_log_data(),
+            abi::BudgetWindowSet {
+                account: ACCOUNT,
+                budget: BUDGET,
+                index: U256::ZERO,
+                kind: 1,
+                limit: 100,
+                duration: u48(3_600),
+                anchor: u48(7),
+            }
+            .encode_log_data(),
+            abi::BudgetRemoved {
+                account: ACCOUNT,
+                budget: BUDGET,
+            }
+            .encode_log_data(),
+        ];
+        let logs: Vec<alloy_primitives::LogData> = env
+            .logs
+            .iter()
+            .map(|l| {
+                alloy_primitives::LogData::new_unchecked(l.topics.clone(), l.data.clone().into())
+            })
+            .collect();
+        assert_eq!(logs, expected);
+    }
+}

@@ -17,9 +17,14 @@ pub fn u(v: u64) -> U256 {
 }
 
 pub fn transfer(amount: u64) -> Vec<u8> {
+    transfer_u256(u(amount))
+}
+
+/// `transfer` of an amount past `u64` (18-decimal tokens).
+pub fn transfer_u256(amount: U256) -> Vec<u8> {
     IERC20::transferCall {
         to: RECIPIENT,
-        amount: u(amount),
+        amount,
     }
     .abi_encode()
 }

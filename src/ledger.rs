@@ -1,6 +1,7 @@
-//! Storage: where each account's and token's state lives, and the steps that
-//! change it (configure, remove, clear, charge). The only module that touches
-//! slots, always through an [`Env`].
+//! The reference's state and the steps that change it: configure, remove,
+//! clear, charge a spend to a token's window. Always through an [`Env`].
+//! What goes beyond the reference window is in [`crate::policy`], which a
+//! spend consults only for tokens whose hot word says so.
 //!
 //! The layout is documented in [`crate::slots`].
 

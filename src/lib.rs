@@ -5,14 +5,18 @@
 //! the same selectors, errors, events and install data, with fewer bypasses
 //! (canonical decoding, `executeUserOp` unwrapped, duplicate tokens refused, no
 //! arithmetic panics), and with policies beyond it (a dry run, an emergency
-//! pause, per-call caps, denying tokens without a limit).
+//! pause, per-call caps, denying tokens without a limit, extra fixed, aligned
+//! and sliding windows, lifetime caps, validity periods, budgets shared by
+//! several tokens).
 //!
 //! One call's way through the crate: [`dispatch`] routes the raw calldata;
 //! for `preCheck`, [`check`] runs the steps: [`account`] resolves whose budget
 //! it is, [`execution`] decodes what the account will do, [`outflow`] says what
-//! that spends, [`ledger`] charges it using [`window`] arithmetic. The
-//! account's own changes (install, limits, policies) are in [`lifecycle`].
-//! Storage and logs go through [`env`], so all of it also runs in memory.
+//! that spends, [`ledger`] charges it using [`window`] arithmetic, and
+//! [`policy`] checks what goes beyond the reference window. The account's
+//! own changes (install, limits, policies) are in [`lifecycle`]. Where each
+//! word lives is in [`slots`]; logs are encoded in [`events`]. Storage and
+//! logs go through [`env`], so all of it also runs in memory.
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 // The ABI exporter generates an undocumented `print_from_args`.

@@ -417,6 +417,35 @@ fn errors_encode_as_alloy_encodes_them() {
             abi::TokenNotLimited { token: a }.abi_encode(),
         ),
     ]);
+    fn policy<T: SolError + Clone + Into<E>>(error: T) -> (E, Vec<u8>) {
+        (E::policy(error.clone()), error.abi_encode())
+    }
+    let id = alloy_primitives::B256::repeat_byte(0xb1);
+    let cases = cases.chain([
+        policy(abi::InvalidWindow {
+            index: U256::from(3),
+        }),
+        policy(abi::InvalidValidity {
+            validAfter: U48::from(9),
+            validUntil: U48::MAX,
+        }),
+        policy(abi::OutsideValidity {
+            token: a,
+            validAfter: U48::from(1),
+            validUntil: U48::from(2),
+        }),
+        policy(abi::LifetimeCapExceeded {
+            token: a,
+            attempted: U256::MAX,
+            remaining: U256::from(1),
+        }),
+        policy(abi::BudgetExceeded {
+            budget: id,
+            attempted: U256::from(7),
+            remaining: U256::ZERO,
+        }),
+        policy(abi::InvalidBudget { budget: id }),
+    ]);
     for (error, expected) in cases {
         assert_eq!(error.encode(), expected, "{error:?}");
     }

@@ -1,5 +1,6 @@
 //! Account policies beyond the reference: an emergency pause, denying tokens
-//! without a limit, and per-call caps on top of the window limit.
+//! without a limit, per-call caps, extra windows, lifetime caps and budgets
+//! on top of the window limit.
 
 #![allow(
     clippy::arithmetic_side_effects,
@@ -11,12 +12,13 @@
 
 mod common;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{aliases::U48, Address, B256, U256};
 use alloy_sol_types::SolCall;
 use common::*;
 use motsu::prelude::*;
 use spending_limit_hook::abi::{self, IERC777};
 use spending_limit_hook::error::HookError;
+use spending_limit_hook::window::{Kind, Spec};
 use spending_limit_hook::SpendingLimitHook;
 
 fn paused() -> HookError {
@@ -179,4 +181,114 @@ fn uninstall_and_removal_forget_policies(hook: Contract<SpendingLimitHook>, acco
         U256::ZERO
     );
     pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(500))).motsu_unwrap();
+}
+
+fn window(kind: Kind, limit: u128, duration: u64) -> Spec {
+    Spec {
+        kind,
+        limit,
+        duration,
+        anchor: 0,
+    }
+}
+
+#[motsu::test]
+fn a_second_window_and_a_lifetime_cap_on_top_of_the_reference_window(
+    hook: Contract<SpendingLimitHook>,
+    account: Address,
+) {
+    install_default(&hook, account, Address::ZERO);
+    // 1,000 an hour (the reference window), but only 1,500 a day, sliding.
+    let daily = window(Kind::Sliding, 1_500, DAY);
+    hook.sender(account)
+        .set_windows(TOKEN, &[daily])
+        .motsu_unwrap();
+    hook.assert_emitted(&abi::TokenWindowSet {
+        account,
+        token: TOKEN,
+        index: U256::ZERO,
+        kind: 2,
+        limit: 1_500,
+        duration: U48::from(DAY),
+        anchor: U48::ZERO,
+    });
+    hook.sender(account)
+        .set_lifetime_cap(TOKEN, 950)
+        .motsu_unwrap();
+    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(900))).motsu_unwrap();
+    let err = pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(51))).unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::LifetimeCapExceeded {
+            token: TOKEN,
+            attempted: u(51),
+            remaining: u(50)
+        })
+    );
+    let policy = hook.sender(account).token_policy(account, TOKEN);
+    assert_eq!((policy.lifetime_cap, policy.lifetime_spent), (950, 900));
+    assert_eq!(policy.windows[0].shown.spent, 900);
+    assert_eq!(policy.windows[0].shown.remaining, 600);
+    // The reference views keep the reference's meaning.
+    assert_eq!(
+        hook.sender(account).get_remaining_allowance(account, TOKEN),
+        u(100)
+    );
+    // The dry run reports the policy's error too.
+    let (pass, revert) = hook
+        .sender(account)
+        .preview_pre_check(account, &exec_single(TOKEN, 0, &transfer(51)));
+    assert!(!pass);
+    assert_eq!(revert, err.encode());
+}
+
+#[motsu::test]
+fn a_budget_shared_by_two_tokens(hook: Contract<SpendingLimitHook>, account: Address) {
+    install_default(&hook, account, Address::ZERO);
+    hook.sender(account)
+        .set_spending_limit(OTHER_TOKEN, u(1_000_000), U48::from(DAY))
+        .motsu_unwrap();
+    let id = B256::repeat_byte(0xb1);
+    let members = [(TOKEN, 10), (OTHER_TOKEN, 1)];
+    hook.sender(account)
+        .set_budget(id, &members, &[window(Kind::Fixed, 5_000, DAY)])
+        .motsu_unwrap();
+    hook.assert_emitted(&abi::BudgetSet {
+        account,
+        budget: id,
+        tokenCount: u(2),
+        windowCount: u(1),
+    });
+    let batch = exec_batch(&[(TOKEN, 0, transfer(300)), (OTHER_TOKEN, 0, transfer(2_000))]);
+    pre_check(&hook, account, &batch).motsu_unwrap();
+    let err = pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(1))).unwrap_err();
+    assert_eq!(
+        err,
+        HookError::policy(abi::BudgetExceeded {
+            budget: id,
+            attempted: u(10),
+            remaining: u(0)
+        })
+    );
+    assert_eq!(hook.sender(account).budgets(account), vec![id]);
+    let view = hook.sender(account).budget_state(account, id);
+    assert_eq!(view.tokens, members.to_vec());
+    assert_eq!(view.windows[0].shown.spent, 5_000);
+    // Removing TOKEN's limit takes it out of the budget.
+    hook.sender(account)
+        .remove_spending_limit(TOKEN)
+        .motsu_unwrap();
+    let view = hook.sender(account).budget_state(account, id);
+    assert_eq!(view.tokens, vec![(OTHER_TOKEN, 1)]);
+    hook.sender(account).remove_budget(id).motsu_unwrap();
+    hook.assert_emitted(&abi::BudgetRemoved {
+        account,
+        budget: id,
+    });
+    pre_check(
+        &hook,
+        account,
+        &exec_single(OTHER_TOKEN, 0, &transfer(10_000)),
+    )
+    .motsu_unwrap();
 }

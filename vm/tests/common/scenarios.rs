@@ -1,9 +1,12 @@
 //! The fixed gas scenarios: what the gas report prints and what the gas
 //! regression test holds to the checked-in figures.
 
-use alloy_primitives::{aliases::U48, Address};
+use alloy_primitives::{
+    aliases::{U48, U96},
+    Address, B256,
+};
 use alloy_sol_types::SolCall;
-use spending_limit_hook::abi::ISpendingLimitHook as I;
+use spending_limit_hook::abi::{ISpendingLimitHook as I, ISpendingLimitPolicy as P};
 use stylus_local_vm::{Call, Outcome};
 
 use super::*;
@@ -64,6 +67,61 @@ fn window_over(chain: &mut Chain) {
 fn spent_to_the_limit(chain: &mut Chain) {
     installed(chain);
     chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)));
+}
+
+/// `call` from ALICE, which must succeed.
+fn setup_call(chain: &mut Chain, call: impl SolCall) {
+    let out = chain.tx(ALICE, call.abi_encode());
+    assert!(out.is_success(), "{out:?}");
+}
+
+fn window(kind: u8, limit: u64, duration: u64) -> P::Window {
+    P::Window {
+        kind,
+        limit: u128::from(limit),
+        duration: U48::from(duration),
+        anchor: U48::ZERO,
+    }
+}
+
+/// TOKEN also limited by a sliding day, and spent once.
+fn sliding_spent_once(chain: &mut Chain) {
+    installed(chain);
+    let windows = vec![window(2, LIMIT, 86_400)];
+    setup_call(
+        chain,
+        P::setWindowsCall {
+            token: TOKEN,
+            windows,
+        },
+    );
+    chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
+}
+
+/// TOKEN under every policy: a sliding day, an aligned hour, a lifetime cap,
+/// a budget with a fixed day; spent once.
+fn every_policy_spent_once(chain: &mut Chain) {
+    installed(chain);
+    let windows = vec![window(2, LIMIT, 86_400), window(1, LIMIT, 3_600)];
+    setup_call(
+        chain,
+        P::setWindowsCall {
+            token: TOKEN,
+            windows,
+        },
+    );
+    let cap = u128::from(LIMIT);
+    setup_call(chain, P::setLifetimeCapCall { token: TOKEN, cap });
+    setup_call(
+        chain,
+        P::setBudgetCall {
+            budget: B256::repeat_byte(0xb1),
+            tokens: vec![TOKEN],
+            scales: vec![U96::from(1)],
+            windows: vec![window(0, LIMIT, 86_400)],
+        },
+    );
+    chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
 }
 
 /// The third token of the three-token batch.
@@ -224,6 +282,20 @@ pub fn all() -> Vec<Scenario> {
         [None, Some(10_756)],
         spent_to_the_limit,
         over_limit,
+        false,
+    ));
+    all.extend(both(
+        "later spend, sliding window too",
+        [None, None],
+        sliding_spent_once,
+        one_transfer,
+        false,
+    ));
+    all.extend(both(
+        "later spend, every policy",
+        [None, None],
+        every_policy_spent_once,
+        one_transfer,
         false,
     ));
     all.push(Scenario {

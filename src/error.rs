@@ -130,92 +130,113 @@ impl HookError {
     /// kilobytes of program per error type; a test checks it against alloy.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(4 + 3 * 32);
-        let mut put = |selector: [u8; 4], words: &[&dyn ToWord]| {
+        let mut put = |selector: [u8; 4], words: &[Field<'_>]| {
             out.extend_from_slice(&selector);
             for word in words {
-                push(&mut out, word.to_word());
+                push(&mut out, word.word());
             }
         };
         match self {
             Self::SpendingLimitExceeded(e) => put(
                 abi::SpendingLimitExceeded::SELECTOR,
-                &[&e.token, &e.attempted, &e.remaining],
+                &[
+                    Field::Address(&e.token),
+                    Field::Uint(&e.attempted),
+                    Field::Uint(&e.remaining),
+                ],
             ),
             Self::WindowDurationTooShort(e) => put(
                 abi::WindowDurationTooShort::SELECTOR,
-                &[&e.provided, &e.minimum],
+                &[Field::Uint48(&e.provided), Field::Uint48(&e.minimum)],
             ),
             Self::LimitCannotBeZero(_) => put(abi::LimitCannotBeZero::SELECTOR, &[]),
             Self::NoLimitsProvided(_) => put(abi::NoLimitsProvided::SELECTOR, &[]),
-            Self::TooManyTokens(e) => put(abi::TooManyTokens::SELECTOR, &[&e.max]),
+            Self::TooManyTokens(e) => put(abi::TooManyTokens::SELECTOR, &[Field::Uint(&e.max)]),
             Self::DelegateCallNotAllowed(_) => put(abi::DelegateCallNotAllowed::SELECTOR, &[]),
             Self::ModuleManagementBlocked(_) => put(abi::ModuleManagementBlocked::SELECTOR, &[]),
             Self::UnknownFunctionBlocked(_) => put(abi::UnknownFunctionBlocked::SELECTOR, &[]),
             Self::SelfCallBlocked(_) => put(abi::SelfCallBlocked::SELECTOR, &[]),
-            Self::ModuleAlreadyInitialized(e) => {
-                put(abi::ModuleAlreadyInitialized::SELECTOR, &[&e.smartAccount])
-            }
-            Self::NotInitialized(e) => put(abi::NotInitialized::SELECTOR, &[&e.smartAccount]),
+            Self::ModuleAlreadyInitialized(e) => put(
+                abi::ModuleAlreadyInitialized::SELECTOR,
+                &[Field::Address(&e.smartAccount)],
+            ),
+            Self::NotInitialized(e) => put(
+                abi::NotInitialized::SELECTOR,
+                &[Field::Address(&e.smartAccount)],
+            ),
             Self::InvalidCallType(_) => put(abi::InvalidCallType::SELECTOR, &[]),
             Self::DecodingError(_) => put(abi::DecodingError::SELECTOR, &[]),
-            Self::DuplicateToken(e) => put(abi::DuplicateToken::SELECTOR, &[&e.token]),
+            Self::DuplicateToken(e) => {
+                put(abi::DuplicateToken::SELECTOR, &[Field::Address(&e.token)])
+            }
             Self::AccountPaused(_) => put(abi::AccountPaused::SELECTOR, &[]),
-            Self::TokenNotAllowed(e) => put(abi::TokenNotAllowed::SELECTOR, &[&e.token]),
+            Self::TokenNotAllowed(e) => {
+                put(abi::TokenNotAllowed::SELECTOR, &[Field::Address(&e.token)])
+            }
             Self::PerCallCapExceeded(e) => put(
                 abi::PerCallCapExceeded::SELECTOR,
-                &[&e.token, &e.attempted, &e.cap],
+                &[
+                    Field::Address(&e.token),
+                    Field::Uint(&e.attempted),
+                    Field::Uint(&e.cap),
+                ],
             ),
-            Self::TokenNotLimited(e) => put(abi::TokenNotLimited::SELECTOR, &[&e.token]),
-            Self::InvalidWindow(e) => put(abi::InvalidWindow::SELECTOR, &[&e.index]),
+            Self::TokenNotLimited(e) => {
+                put(abi::TokenNotLimited::SELECTOR, &[Field::Address(&e.token)])
+            }
+            Self::InvalidWindow(e) => put(abi::InvalidWindow::SELECTOR, &[Field::Uint(&e.index)]),
             Self::InvalidValidity(e) => put(
                 abi::InvalidValidity::SELECTOR,
-                &[&e.validAfter, &e.validUntil],
+                &[Field::Uint48(&e.validAfter), Field::Uint48(&e.validUntil)],
             ),
             Self::OutsideValidity(e) => put(
                 abi::OutsideValidity::SELECTOR,
-                &[&e.token, &e.validAfter, &e.validUntil],
+                &[
+                    Field::Address(&e.token),
+                    Field::Uint48(&e.validAfter),
+                    Field::Uint48(&e.validUntil),
+                ],
             ),
             Self::LifetimeCapExceeded(e) => put(
                 abi::LifetimeCapExceeded::SELECTOR,
-                &[&e.token, &e.attempted, &e.remaining],
+                &[
+                    Field::Address(&e.token),
+                    Field::Uint(&e.attempted),
+                    Field::Uint(&e.remaining),
+                ],
             ),
             Self::BudgetExceeded(e) => put(
                 abi::BudgetExceeded::SELECTOR,
-                &[&e.budget, &e.attempted, &e.remaining],
+                &[
+                    Field::Word(&e.budget),
+                    Field::Uint(&e.attempted),
+                    Field::Uint(&e.remaining),
+                ],
             ),
-            Self::InvalidBudget(e) => put(abi::InvalidBudget::SELECTOR, &[&e.budget]),
+            Self::InvalidBudget(e) => put(abi::InvalidBudget::SELECTOR, &[Field::Word(&e.budget)]),
         }
         out
     }
 }
 
-/// An error field as its ABI word. Fields are turned into words through this
-/// one trait object so that each error's arm is a few pointers, not copies.
-trait ToWord {
-    fn to_word(&self) -> [u8; 32];
+/// An error field, turned into its ABI word in one place so that each
+/// error's arm is a few references, not copies of 256-bit values.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Uint(&'a U256),
+    Address(&'a Address),
+    Word(&'a alloy_primitives::B256),
+    Uint48(&'a alloy_primitives::aliases::U48),
 }
 
-impl ToWord for U256 {
-    fn to_word(&self) -> [u8; 32] {
-        self.to_be_bytes()
-    }
-}
-
-impl ToWord for Address {
-    fn to_word(&self) -> [u8; 32] {
-        self.into_word().0
-    }
-}
-
-impl ToWord for alloy_primitives::B256 {
-    fn to_word(&self) -> [u8; 32] {
-        self.0
-    }
-}
-
-impl ToWord for alloy_primitives::aliases::U48 {
-    fn to_word(&self) -> [u8; 32] {
-        calldata::uint(self.as_limbs()[0]).to_be_bytes()
+impl Field<'_> {
+    fn word(self) -> [u8; 32] {
+        match self {
+            Self::Uint(v) => v.to_be_bytes(),
+            Self::Address(a) => crate::slots::address_word(*a).0,
+            Self::Word(w) => w.0,
+            Self::Uint48(v) => calldata::uint(v.as_limbs()[0]).to_be_bytes(),
+        }
     }
 }
 
@@ -228,7 +249,7 @@ type Word = [u8; 32];
 
 /// An address as an ABI word.
 pub fn address_word(address: Address) -> Word {
-    address.into_word().0
+    crate::slots::address_word(address).0
 }
 
 #[cfg(not(feature = "export-abi"))]

@@ -90,14 +90,17 @@ fn emit_limbs(
     data: &[U256],
 ) {
     let signature = Topic(a, b, c, d).word();
-    let account = account.into_word();
+    let account = crate::slots::address_word(account);
     let mut bytes = Vec::with_capacity(data.len().saturating_mul(32));
     for word in data {
         bytes.extend_from_slice(&word.to_be_bytes::<32>());
     }
     match subject {
         Subject::None => env.emit(&[signature, account], &bytes),
-        Subject::Token(token) => env.emit(&[signature, account, token.into_word()], &bytes),
+        Subject::Token(token) => env.emit(
+            &[signature, account, crate::slots::address_word(token)],
+            &bytes,
+        ),
         Subject::Budget(id) => env.emit(&[signature, account, id], &bytes),
     }
 }

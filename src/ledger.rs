@@ -59,7 +59,7 @@ impl AccountState {
     }
 
     fn pack(&self) -> U256 {
-        let forwarder = U256::from_be_bytes(self.forwarder.into_word().0);
+        let forwarder = crate::slots::address_uint(self.forwarder);
         place(forwarder, 0, MASK_160)
             | place(
                 calldata::uint(u64::from(self.initialized)),
@@ -257,7 +257,7 @@ pub fn set_limit(
                     max: calldata::uint(MAX_TRACKED_TOKENS as u64),
                 }));
             }
-            env.store(key.list_slot(index), token.into_word());
+            env.store(key.list_slot(index), crate::slots::address_word(token));
             state.token_count = state.token_count.saturating_add(1);
             (U256::ZERO, now)
         }

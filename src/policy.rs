@@ -20,8 +20,8 @@ use crate::error::HookError;
 use crate::events::{self, Subject};
 use crate::ledger;
 use crate::slots::{
-    at, bytes_at, clear, get_u128, get_u48, put_bytes, put_u128, put_u48, u128_word, uint128,
-    AccountKey, MAX_BUDGETS,
+    address_uint, at, bytes_at, clear, get_u128, get_u48, put_bytes, put_u128, put_u48, u128_word,
+    uint128, AccountKey, MAX_BUDGETS,
 };
 use crate::window::{self, Kind, Spec, Tally, RING};
 
@@ -576,7 +576,7 @@ pub fn set_budget(
         &counts,
     );
     for (token, scale) in tokens {
-        let words = [U256::from_be_bytes(token.into_word().0), uint128(*scale)];
+        let words = [address_uint(*token), uint128(*scale)];
         events::emit(
             env,
             crate::topic!(abi::BudgetTokenSet),

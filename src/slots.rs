@@ -131,10 +131,20 @@ pub(crate) fn address_of(word: B256) -> Address {
     Address::from(*low)
 }
 
+/// An address as a word (left-padded), without alloy's `into_word`, whose
+/// length assertion would carry its source location into the program.
+pub fn address_word(address: Address) -> B256 {
+    let mut word = [0u8; 32];
+    if let Some((_, low)) = word.split_last_chunk_mut::<20>() {
+        *low = address.0 .0;
+    }
+    B256::new(word)
+}
+
 /// An address as a number.
 #[inline(never)]
 pub(crate) fn address_uint(address: Address) -> U256 {
-    U256::from_be_bytes(address.into_word().0)
+    U256::from_be_bytes(address_word(address).0)
 }
 
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))` for a
@@ -165,13 +175,13 @@ impl AccountKey {
     pub fn new(account: Address) -> Self {
         Self {
             account,
-            base: mapping_slot(account.into_word(), ACCOUNTS_ROOT),
+            base: mapping_slot(address_word(account), ACCOUNTS_ROOT),
         }
     }
 
     /// The first slot of `token`'s record for this account.
     pub fn token_slot(&self, token: Address) -> U256 {
-        mapping_slot(token.into_word(), at(self.base, RECORDS_OFFSET))
+        mapping_slot(address_word(token), at(self.base, RECORDS_OFFSET))
     }
 
     /// The first slot of budget `index` (`index < MAX_BUDGETS`).
@@ -203,8 +213,9 @@ pub(crate) fn bytes_at<const N: usize>(word: &B256, at: usize) -> [u8; N] {
 /// Writes `bytes` into `word` from byte `at`.
 #[inline(never)]
 pub(crate) fn put_bytes<const N: usize>(word: &mut B256, at: usize, bytes: [u8; N]) {
-    if let Some(dst) = word.0.get_mut(at..at.saturating_add(N)) {
-        dst.copy_from_slice(&bytes);
+    let dst = word.0.get_mut(at..at.saturating_add(N));
+    if let Some(dst) = dst.and_then(|d| <&mut [u8; N]>::try_from(d).ok()) {
+        *dst = bytes;
     }
 }
 

@@ -5,14 +5,19 @@
 
 mod common;
 
-use alloy_primitives::{aliases::U48, Address, U256};
+use alloy_primitives::{
+    aliases::{U48, U96},
+    Address, B256, U256,
+};
 use alloy_sol_types::{SolCall, SolValue};
 use common::*;
 use motsu::prelude::*;
 use proptest::prelude::*;
 #[path = "../../tests/support/property.rs"]
 mod property;
-use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit};
+use spending_limit_hook::abi::{
+    ISpendingLimitHook as I, ISpendingLimitPolicy as P, TokenLimitInit,
+};
 use spending_limit_hook::dispatch::dispatch;
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::SpendingLimitHook;
@@ -53,6 +58,41 @@ enum Op {
         account: usize,
         bytes: Vec<u8>,
     },
+    /// `setWindows` with (kind, limit, duration) windows; kind 3 is invalid.
+    SetWindows {
+        account: usize,
+        token: usize,
+        windows: Vec<(u8, u64, u64)>,
+    },
+    SetLifetimeCap {
+        account: usize,
+        token: usize,
+        cap: u64,
+    },
+    /// `setBudget` over a subset of the tokens (bit i: token i), scale 1 or 2.
+    SetBudget {
+        account: usize,
+        tokens: u8,
+        scale: u8,
+        windows: Vec<(u8, u64, u64)>,
+    },
+    RemoveBudget {
+        account: usize,
+    },
+}
+
+const BUDGET: B256 = B256::repeat_byte(0xb1);
+
+fn policy_windows(windows: &[(u8, u64, u64)]) -> Vec<P::Window> {
+    windows
+        .iter()
+        .map(|(kind, limit, duration)| P::Window {
+            kind: *kind,
+            limit: u128::from(*limit),
+            duration: U48::from(*duration),
+            anchor: U48::from(7),
+        })
+        .collect()
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -65,7 +105,38 @@ fn op() -> impl Strategy<Value = Op> {
         0..4,
     );
     let items = prop::collection::vec((0..3usize, 0..3u64, 0..1_500u64), 0..4);
+    let windows = prop::collection::vec(
+        (
+            0..4u8,
+            0..1_500u64,
+            prop_oneof![Just(59u64), Just(60), Just(86_400)],
+        ),
+        0..5,
+    );
     prop_oneof![
+        (0..2usize, 0..3usize, windows.clone()).prop_map(|(account, token, windows)| {
+            Op::SetWindows {
+                account,
+                token,
+                windows,
+            }
+        }),
+        (0..2usize, 0..3usize, 0..1_500u64).prop_map(|(account, token, cap)| {
+            Op::SetLifetimeCap {
+                account,
+                token,
+                cap,
+            }
+        }),
+        (0..2usize, 0..8u8, 0..3u8, windows).prop_map(|(account, tokens, scale, windows)| {
+            Op::SetBudget {
+                account,
+                tokens,
+                scale,
+                windows,
+            }
+        }),
+        (0..2usize).prop_map(|account| Op::RemoveBudget { account }),
         (0..2usize, any::<bool>(), limits).prop_map(|(account, via_mux, limits)| Op::Install {
             account,
             via_mux,
@@ -186,6 +257,56 @@ fn calldata(op: &Op) -> (Address, Vec<u8>) {
             }
             .abi_encode(),
         ),
+        Op::SetWindows {
+            account,
+            token,
+            windows,
+        } => (
+            ACCOUNTS[*account],
+            P::setWindowsCall {
+                token: TOKENS[*token],
+                windows: policy_windows(windows),
+            }
+            .abi_encode(),
+        ),
+        Op::SetLifetimeCap {
+            account,
+            token,
+            cap,
+        } => (
+            ACCOUNTS[*account],
+            P::setLifetimeCapCall {
+                token: TOKENS[*token],
+                cap: u128::from(*cap),
+            }
+            .abi_encode(),
+        ),
+        Op::SetBudget {
+            account,
+            tokens,
+            scale,
+            windows,
+        } => {
+            let members: Vec<Address> = (0..3)
+                .filter(|i| tokens & (1 << i) != 0)
+                .map(|i| TOKENS[i])
+                .collect();
+            let scales = vec![U96::from(*scale); members.len()];
+            (
+                ACCOUNTS[*account],
+                P::setBudgetCall {
+                    budget: BUDGET,
+                    tokens: members,
+                    scales,
+                    windows: policy_windows(windows),
+                }
+                .abi_encode(),
+            )
+        }
+        Op::RemoveBudget { account } => (
+            ACCOUNTS[*account],
+            P::removeBudgetCall { budget: BUDGET }.abi_encode(),
+        ),
         Op::Junk { account, bytes } => {
             let mut data = I::preCheckCall::SELECTOR.to_vec();
             data.extend_from_slice(bytes);
@@ -202,7 +323,17 @@ fn views() -> Vec<Vec<u8>> {
         for token in TOKENS {
             calls.push(I::configsCall { account, token }.abi_encode());
             calls.push(I::getRemainingAllowanceCall { account, token }.abi_encode());
+            calls.push(P::tokenPolicyCall { account, token }.abi_encode());
+            calls.push(P::tokenStateCall { account, token }.abi_encode());
         }
+        calls.push(
+            P::budgetStateCall {
+                account,
+                budget: BUDGET,
+            }
+            .abi_encode(),
+        );
+        calls.push(P::budgetsCall { account }.abi_encode());
     }
     calls
 }

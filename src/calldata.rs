@@ -78,7 +78,7 @@ pub fn uint48(data: &[u8], at: usize) -> Read<u64> {
     if v.bit_len() > 48 {
         return Err(Malformed);
     }
-    Ok(v.wrapping_to::<u64>())
+    Ok(low_u64(&v))
 }
 
 /// The word at `at` as an unsigned integer of `bits` bits (`uint8`,
@@ -105,6 +105,19 @@ pub fn array_at(data: &[u8], head: usize, item_words: usize) -> Read<(&[u8], usi
         .ok_or(Malformed)?;
     let items = slice(data, start.checked_add(WORD).ok_or(Malformed)?, size)?;
     Ok((items, count))
+}
+
+/// The low 64 bits of `v` (callers have checked that it fits). Read off
+/// the limb rather than through ruint's conversions, which bring panic
+/// paths and their locations into the program.
+pub fn low_u64(v: &U256) -> u64 {
+    v.as_limbs()[0]
+}
+
+/// The low 128 bits of `v` (callers have checked that it fits).
+pub fn low_u128(v: &U256) -> u128 {
+    let [low, high, ..] = *v.as_limbs();
+    u128::from(low) | u128::from(high) << 64
 }
 
 /// The word at `at` as an offset or length. Any value that cannot index into

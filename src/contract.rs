@@ -230,7 +230,7 @@ impl SpendingLimitHook {
         let config = install::TokenLimit {
             token,
             limit,
-            window_duration: window_duration.wrapping_to(),
+            window_duration: window_duration.as_limbs()[0],
         };
         lifecycle::set_spending_limit(&mut HostEnv, host::msg_sender(), &config, self.now())
     }

@@ -182,7 +182,7 @@ fn route(
         }
         P::setLifetimeCapCall::SELECTOR => {
             let token = calldata::address(args, 0)?;
-            let cap = calldata::uint_bits(args, WORD, 128)?.wrapping_to::<u128>();
+            let cap = calldata::low_u128(&calldata::uint_bits(args, WORD, 128)?);
             hook.set_lifetime_cap(token, cap)?;
             Vec::new()
         }
@@ -202,7 +202,7 @@ fn route(
                 .map(|i| {
                     let at = i.saturating_mul(WORD);
                     let token = calldata::address(tokens, at)?;
-                    let scale = calldata::uint_bits(scales, at, 96)?.wrapping_to::<u128>();
+                    let scale = calldata::low_u128(&calldata::uint_bits(scales, at, 96)?);
                     Ok((token, scale))
                 })
                 .collect::<Read<Vec<_>>>();
@@ -301,7 +301,7 @@ fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
     let mut windows = Vec::with_capacity(count);
     for index in 0..count {
         let at = index.saturating_mul(4 * WORD);
-        let code = calldata::uint_bits(items, at, 8)?.wrapping_to::<u8>();
+        let [code, ..] = calldata::low_u64(&calldata::uint_bits(items, at, 8)?).to_le_bytes();
         let limit = calldata::uint_bits(items, at.saturating_add(WORD), 128)?;
         let duration = calldata::uint48(items, at.saturating_add(2 * WORD))?;
         let anchor = calldata::uint48(items, at.saturating_add(3 * WORD))?;
@@ -312,7 +312,7 @@ fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
         })?;
         windows.push(Spec {
             kind,
-            limit: limit.wrapping_to::<u128>(),
+            limit: calldata::low_u128(&limit),
             duration,
             anchor,
         });

@@ -52,7 +52,8 @@ impl AccountState {
         Self {
             forwarder: address_of(B256::from(field(word, 0, MASK_160))),
             initialized: word.bit(160),
-            token_count: field(word, 168, calldata::uint(u64::from(u8::MAX))).wrapping_to::<u8>(),
+            token_count: calldata::low_u64(&field(word, 168, calldata::uint(u64::from(u8::MAX))))
+                .to_le_bytes()[0],
             paused: word.bit(176),
             deny_unknown: word.bit(177),
         }
@@ -328,7 +329,8 @@ pub fn remove_limit(
 /// Forgets everything about the account: every token record, the list, the
 /// forwarder and the initialized flag.
 pub fn clear_account(env: &mut dyn Env, key: &AccountKey) {
-    for (index, token) in tracked_tokens(env, key).into_iter().enumerate() {
+    let tokens = tracked_tokens(env, key);
+    for (index, token) in (0..tokens.len()).zip(tokens) {
         clear_record(env, key.token_slot(token));
         env.store(key.list_slot(index), B256::ZERO);
     }

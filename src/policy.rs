@@ -337,7 +337,7 @@ fn invalid_window(index: usize) -> HookError {
 /// window with the same clock at the same index keeps its tally; the others
 /// start fresh at `now`.
 fn store_windows(env: &mut dyn Env, record: U256, before: usize, specs: &[Spec], now: u64) {
-    for (index, spec) in specs.iter().enumerate() {
+    for (index, spec) in (0..specs.len()).zip(specs) {
         let slot = window_slot(record, index);
         let kept = (index < before)
             .then(|| load_window(env, record, index, now))
@@ -406,7 +406,7 @@ pub fn set_windows(
         subject,
         &count,
     );
-    for (index, spec) in specs.iter().enumerate() {
+    for (index, spec) in (0..specs.len()).zip(specs) {
         let event = crate::topic!(abi::TokenWindowSet);
         emit_window(env, event, key.account, subject, index, spec);
     }
@@ -521,7 +521,7 @@ pub fn set_budget(
     if id.is_zero() || tokens.is_empty() {
         return Err(invalid());
     }
-    for (index, (token, scale)) in tokens.iter().enumerate() {
+    for (index, (token, scale)) in (0..tokens.len()).zip(tokens) {
         let repeated = tokens
             .get(..index)
             .unwrap_or_default()
@@ -585,7 +585,7 @@ pub fn set_budget(
             &words,
         );
     }
-    for (index, spec) in specs.iter().enumerate() {
+    for (index, spec) in (0..specs.len()).zip(specs) {
         let event = crate::topic!(abi::BudgetWindowSet);
         emit_window(env, event, key.account, subject, index, spec);
     }

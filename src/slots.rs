@@ -93,7 +93,7 @@ pub(crate) fn place(value: U256, shift: usize, mask: U256) -> U256 {
 /// A time or duration field; always fits, since it was masked to 48 bits.
 #[inline(never)]
 pub(crate) fn time_field(word: U256, shift: usize) -> u64 {
-    field(word, shift, MASK_48).wrapping_to::<u64>()
+    crate::calldata::low_u64(&field(word, shift, MASK_48))
 }
 
 /// A `u128` as a word, without ruint's generic conversion.

@@ -24,9 +24,12 @@ use crate::window;
 const WIDE_BIT: usize = 255;
 /// Bit of the hot word that says a per-call cap is set (in the record's +4).
 const CAPPED_BIT: usize = 254;
-/// Bit of the hot word that says the token has a policy beyond the reference
-/// window ([`crate::policy`]).
-pub(crate) const EXTENDED_BIT: usize = 253;
+/// Where the hot word's policy flags sit in its top limb (bits 240..253 of
+/// the word): what [`crate::policy`] holds for the token beyond the
+/// reference window. Zero: nothing, and a spend never reads further.
+const POLICY_SHIFT: u32 = 48;
+/// The policy flags' width.
+const POLICY_MASK: u64 = 0x1fff;
 /// Words of a token record that this module owns.
 const RECORD_WORDS: u64 = 5;
 /// Largest value of the compact 96-bit limit and spent fields.
@@ -116,7 +119,7 @@ struct Hot {
     window_end: u64,
     wide: bool,
     capped: bool,
-    extended: bool,
+    policy: u16,
 }
 
 fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
@@ -136,7 +139,7 @@ fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
         window_end: time_field(word, 192),
         wide,
         capped: word.bit(CAPPED_BIT),
-        extended: word.bit(EXTENDED_BIT),
+        policy: policy_flags(word),
     })
 }
 
@@ -154,7 +157,7 @@ fn store_hot(
     let was_wide = before.is_some_and(|b| b.wide);
     let mut word = place(calldata::uint(window_end), 192, MASK_48);
     word.set_bit(CAPPED_BIT, before.is_some_and(|b| b.capped));
-    word.set_bit(EXTENDED_BIT, before.is_some_and(|b| b.extended));
+    word = with_policy_flags(word, before.map_or(0, |b| b.policy));
     if wide {
         word.set_bit(WIDE_BIT, true);
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
@@ -388,8 +391,8 @@ pub fn charge(
     };
     let spent = window::charge(hot.limit, spent_before, amount)
         .map_err(|e| HookError::exceeded(token, amount, e.remaining))?;
-    let extra = if hot.extended {
-        policy::check(env, key, token, slot, amount, now)?
+    let extra = if hot.policy != 0 {
+        policy::check(env, key, token, slot, hot.policy, amount, now)?
     } else {
         policy::Writes::default()
     };
@@ -415,12 +418,29 @@ pub fn charge(
     Ok(())
 }
 
-/// Marks whether `token`'s record has a policy beyond the reference window,
-/// so that a spend reads it only then. The token must be tracked.
-pub(crate) fn set_extended(env: &mut dyn Env, slot: U256, extended: bool) {
+fn policy_flags(word: U256) -> u16 {
+    let flags = word.as_limbs()[3].wrapping_shr(POLICY_SHIFT) & POLICY_MASK;
+    u16::try_from(flags).unwrap_or(0)
+}
+
+/// `word` with its policy flags set to `flags`. On the top limb, with
+/// immediates: a 256-bit mask would be a constant in the data section.
+fn with_policy_flags(word: U256, flags: u16) -> U256 {
+    let mut limbs = word.into_limbs();
+    let cleared = limbs[3] & !POLICY_MASK.wrapping_shl(POLICY_SHIFT);
+    limbs[3] = cleared | (u64::from(flags) & POLICY_MASK).wrapping_shl(POLICY_SHIFT);
+    U256::from_limbs(limbs)
+}
+
+/// The policy flags of the token whose record is at `slot`.
+pub(crate) fn policy_bits(env: &mut dyn Env, slot: U256) -> u16 {
+    policy_flags(load_word(env, slot))
+}
+
+/// Sets the policy flags of the tracked token whose record is at `slot`.
+pub(crate) fn set_policy_bits(env: &mut dyn Env, slot: U256, bits: u16) {
     let word = load_word(env, slot);
-    let mut updated = word;
-    updated.set_bit(EXTENDED_BIT, extended);
+    let updated = with_policy_flags(word, bits);
     if updated != word {
         store_word(env, slot, updated);
     }

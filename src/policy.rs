@@ -40,13 +40,16 @@ const BUDGET_WINDOWS: u64 = 1;
 /// Largest token scale: it shares the policy word.
 pub const MAX_SCALE: u128 = (1 << 96) - 1;
 
+// The policy flags in the token's hot word (see `crate::slots`).
+const FLAG_WINDOWS: u16 = 0b11;
+const FLAG_LIFETIME: u16 = 1 << 2;
+const FLAG_VALIDITY: u16 = 1 << 3;
+const BUDGET_SHIFT: u32 = 4;
+
 // Byte offsets of the fields of the policy words (byte 0 is the most
 // significant; see `crate::slots` for the layout).
 const VALID_AFTER: usize = 0;
 const VALID_UNTIL: usize = 6;
-const WINDOW_COUNT: usize = 12;
-const BUDGET_MASK: usize = 13;
-const LIFETIME_FLAG: usize = 14;
 const SCALE: usize = 20;
 const SPEC_KIND: usize = 0;
 const SPEC_DURATION: usize = 1;
@@ -74,16 +77,6 @@ impl Writes {
     }
 }
 
-fn count(word: &B256, at: usize) -> usize {
-    let [n] = bytes_at::<1>(word, at);
-    usize::from(n)
-}
-
-fn put_count(word: &mut B256, at: usize, value: usize) {
-    // Counts are bounded by the MAX_ constants, far below 256.
-    put_bytes(word, at, [u8::try_from(value).unwrap_or(u8::MAX)]);
-}
-
 /// A token's policy word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Header {
@@ -99,29 +92,53 @@ struct Header {
 
 impl Header {
     fn load(env: &mut dyn Env, record: U256) -> Self {
-        let word = env.load(at(record, POLICY));
-        Self {
-            valid_after: get_u48(&word, VALID_AFTER),
-            valid_until: get_u48(&word, VALID_UNTIL),
-            windows: count(&word, WINDOW_COUNT).min(MAX_WINDOWS),
-            budgets: bytes_at::<1>(&word, BUDGET_MASK)[0],
-            lifetime: count(&word, LIFETIME_FLAG) != 0,
-            scale: get_u96(&word, SCALE),
-        }
+        let flags = ledger::policy_bits(env, record);
+        Self::from_flags(env, record, flags)
     }
 
-    /// Writes the word and keeps the record's extended bit in step with it.
+    /// The header of a token whose hot word carries `flags`: counts and
+    /// switches come from the flags, and the policy word (validity, scale)
+    /// is read only if they say it holds something.
+    fn from_flags(env: &mut dyn Env, record: U256, flags: u16) -> Self {
+        let [budgets, _] = flags.wrapping_shr(BUDGET_SHIFT).to_le_bytes();
+        let mut header = Self {
+            windows: usize::from(flags & FLAG_WINDOWS).min(MAX_WINDOWS),
+            budgets,
+            lifetime: flags & FLAG_LIFETIME != 0,
+            ..Self::default()
+        };
+        if flags & FLAG_VALIDITY != 0 || budgets != 0 {
+            let word = env.load(at(record, POLICY));
+            header.valid_after = get_u48(&word, VALID_AFTER);
+            header.valid_until = get_u48(&word, VALID_UNTIL);
+            header.scale = get_u96(&word, SCALE);
+        }
+        header
+    }
+
+    /// Writes the flags into the token's hot word and, if it holds
+    /// anything, the policy word.
     fn store(&self, env: &mut dyn Env, record: U256) {
-        let mut word = B256::ZERO;
-        put_u48(&mut word, VALID_AFTER, self.valid_after);
-        put_u48(&mut word, VALID_UNTIL, self.valid_until);
-        put_count(&mut word, WINDOW_COUNT, self.windows);
-        put_bytes(&mut word, BUDGET_MASK, [self.budgets]);
-        put_count(&mut word, LIFETIME_FLAG, usize::from(self.lifetime));
-        let [_, _, _, _, scale @ ..] = self.scale.min(MAX_SCALE).to_be_bytes();
-        put_bytes(&mut word, SCALE, scale);
-        env.store(at(record, POLICY), word);
-        ledger::set_extended(env, record, !word.is_zero());
+        let validity = self.valid_after != 0 || self.valid_until != 0;
+        let mut flags = u16::try_from(self.windows.min(MAX_WINDOWS)).unwrap_or(0)
+            | u16::from(self.budgets).wrapping_shl(BUDGET_SHIFT);
+        if self.lifetime {
+            flags |= FLAG_LIFETIME;
+        }
+        if validity {
+            flags |= FLAG_VALIDITY;
+        }
+        if validity || self.budgets != 0 {
+            let mut word = B256::ZERO;
+            put_u48(&mut word, VALID_AFTER, self.valid_after);
+            put_u48(&mut word, VALID_UNTIL, self.valid_until);
+            let [_, _, _, _, scale @ ..] = self.scale.min(MAX_SCALE).to_be_bytes();
+            put_bytes(&mut word, SCALE, scale);
+            env.store(at(record, POLICY), word);
+        } else {
+            clear(env, at(record, POLICY));
+        }
+        ledger::set_policy_bits(env, record, flags);
     }
 
     fn allows(&self, now: u64) -> bool {
@@ -245,17 +262,19 @@ fn fit(amount: U256) -> Option<u128> {
     }
 }
 
-/// Checks a spend of `amount` of `token` (whose record is at `record`) against
-/// its policy and its budgets at `now`, and returns the writes that record it.
+/// Checks a spend of `amount` of `token` (whose record is at `record` and
+/// whose hot word carries `flags`) against its policy and its budgets at
+/// `now`, and returns the writes that record it.
 pub fn check(
     env: &mut dyn Env,
     key: &AccountKey,
     token: Address,
     record: U256,
+    flags: u16,
     amount: U256,
     now: u64,
 ) -> Result<Writes, HookError> {
-    let header = Header::load(env, record);
+    let header = Header::from_flags(env, record, flags);
     if !header.allows(now) {
         return Err(HookError::policy(abi::OutsideValidity {
             token,
@@ -917,7 +936,7 @@ mod tests {
     }
 
     fn load_word_bit(env: &mut MemoryEnv, record: U256) -> bool {
-        crate::slots::load_word(env, record).bit(ledger::EXTENDED_BIT)
+        ledger::policy_bits(env, record) != 0
     }
 
     #[test]

@@ -13,41 +13,47 @@
 //!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count,
 //!                                   //      176 paused, 177 deny tokens without a limit
 //!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
-//!     mapping(address => Token) records;   // +51
-//!     mapping(bytes32 => Budget) budgets;  // +52
-//!     uint256 budgetCount;          // +53
-//!     bytes32[8] budgetIds;         // +54  in creation order (swap-and-pop on removal)
+//!     mapping(address => Token) records; // +51
+//!     Budget[8] budgets;            // +52  89 words each
 //! }
 //! struct Token {
 //!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end,
-//!                    //     253 extended, 254 capped, 255 wide
+//!                    //     240..253 policy flags (240..242 extra window count, 242 lifetime
+//!                    //     capped, 243 validity set, 244..252 bit i: budget i holds the token),
+//!                    //     254 capped, 255 wide
 //!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
 //!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
 //!     uint256 wideSpent; // +3  spent, likewise
 //!     uint256 maxPerCall; // +4  the per-call cap, read only when the hot word says capped
-//!     // Read only when the hot word says extended:
-//!     uint256 policy;     // +5  bits 0..48 validAfter, 48..96 validUntil, 96..104 window count,
-//!                         //     104..112 budget count, 112 lifetime capped
-//!     uint256 lifetime;   // +6  bits 0..128 cap, 128..256 spent
+//!     // Read only when the hot word's policy flags ask for them:
+//!     uint256 policy;     // +5  bytes 0..6 validAfter, 6..12 validUntil, 20..32 scale
+//!                         //     (read when validity is set or a budget holds the token)
+//!     uint256 lifetime;   // +6  bytes 0..16 spent, 16..32 cap
+//!     uint256 unused;     // +7
 //!     Window[3] windows;  // +8  27 words each
-//!     Membership[2] budgets; // +89 (bytes32 id, uint256 scale)
 //! }
 //! struct Window {
-//!     uint256 spec;   // +0  bits 0..128 limit, 128..176 duration, 176..224 anchor, 224..232 kind
-//!     uint256 tally;  // +1  bits 0..128 counted, 128..176 mark (window start, or latest bucket),
-//!                     //     176..201 which ring slots hold amounts (sliding)
-//!     uint256[25] ring; // +2  sliding windows: the amount of each bucket; a slot is read
-//!                       //     only while its tally bit is set, so stale words never count
+//!     uint256 spec;   // +0  byte 0 kind, 1..7 duration, 7..13 anchor, 16..32 limit
+//!     uint256 tally;  // +1  bytes 0..4 which ring slots hold amounts (sliding), 4..10 mark
+//!                     //     (window start, or latest bucket index), 16..32 counted
+//!     uint256[25] ring; // +2  sliding windows: each bucket's amount (bytes 16..32); a slot
+//!                       //     is read only while its tally bit is set, so stale words never count
 //! }
 //! struct Budget {
-//!     uint256 header;     // +0  bits 0..8 window count, 8..16 token count
-//!     Window[3] windows;  // +8
-//!     uint256[8] tokens;  // +89 bits 0..160 token, 160..256 scale
+//!     bytes32 id;         // +0  zero: the slot is free
+//!     uint256 windows;    // +1  how many windows
+//!     uint256[6] unused;  // +2
+//!     Window[3] windows;  // +8  as a token's
 //! }
 //! mapping(address => Account) accounts; // slot 0
 //! ```
 //!
-//! Bit 0 is the least significant bit of the word. A token is tracked
+//! The reference's words are packed in bits (bit 0 is the least significant
+//! bit); the policy words keep their fields on byte boundaries (byte 0 is the
+//! most significant), which compiles to plain loads and stores. A budget's
+//! tokens are the tracked tokens whose flags name it.
+//!
+//! A token is tracked
 //! exactly when its hot word is non-zero: a tracked token always has a window
 //! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
 //! flag. The window end is `start + duration` cached in the hot word so that a

@@ -1,8 +1,10 @@
 //! A short story on the local Stylus VM: an AI agent's smart account with a
 //! daily USDC budget. The agent spends within it, is stopped when a payment
 //! would go over (after asking the hook's dry run why), can spend again once
-//! the window rolls over, and is stopped cold by the owner's pause. Each step
-//! prints what happened and what it cost. Run it with `scripts/demo.sh`.
+//! the window rolls over, is stopped cold by the owner's pause, and cannot
+//! spend the limit twice across the day boundary once the owner adds a
+//! sliding window. Each step prints what happened and what it cost. Run it
+//! with `scripts/demo.sh`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -146,6 +148,53 @@ fn main() {
     chain.tx(
         AGENT_ACCOUNT,
         P::setPausedCall { paused: false }.abi_encode(),
+    );
+
+    // The daily window opens at the first spend after the last one closed,
+    // so the whole limit can go at the end of one window and again at the
+    // start of the next. The owner adds a sliding window: never more than
+    // 100 USDC in any 24 hours.
+    let sliding = P::Window {
+        kind: 2,
+        limit: u128::from(usdc(100)),
+        duration: U48::from(DAY),
+        anchor: U48::ZERO,
+    };
+    let out = chain.tx(
+        AGENT_ACCOUNT,
+        P::setWindowsCall {
+            token: USDC,
+            windows: vec![sliding],
+        }
+        .abi_encode(),
+    );
+    show("owner adds a sliding window: 100 USDC in any 24 h", &out);
+    chain.vm.set_timestamp(chain.vm.timestamp() + 2 * DAY);
+    println!("\n... two days later ...\n");
+    let opened = chain.vm.timestamp();
+    pay(&mut chain, "a vendor (opens a daily window)", 1);
+    chain.vm.set_timestamp(opened + DAY - 60);
+    pay(&mut chain, "the API, 1 min before it closes", 99);
+    chain.vm.set_timestamp(opened + DAY + 60);
+    println!("\n... two minutes later: a new daily window ...\n");
+    println!(
+        "{:<58} {} USDC",
+        "  left today (daily window)",
+        remaining(&mut chain)
+    );
+    let out = pay(&mut chain, "the API again", 100);
+    assert_eq!(out.status, Status::Revert, "the sliding window holds");
+    let policy = chain.view(P::tokenPolicyCall {
+        account: AGENT_ACCOUNT,
+        token: USDC,
+    });
+    let window = &policy.windows[0];
+    let frees_in = window.resetsAt.to::<u64>() - chain.vm.timestamp();
+    println!(
+        "{:<58} spent {} USDC, the first part frees up in {} min",
+        "  sliding window (tokenPolicy)",
+        window.spent / 1_000_000,
+        frees_in / 60
     );
 
     let (limit, spent, duration, start) = chain.configs(AGENT_ACCOUNT, USDC);

@@ -176,22 +176,45 @@ fn store_hot(
     store_word(env, slot, word);
 }
 
-fn load_cold(env: &mut dyn Env, slot: U256) -> (u64, u64) {
-    let word = load_word(env, at(slot, 1));
-    (time_field(word, 0), time_field(word, 48))
+/// The cold word of a window from `start` lasting `duration`. The duration
+/// is `end - start` with the end in the hot word, so it is stored only when
+/// the end saturated and that difference would lose it: changing a limit's
+/// duration then rewrites the hot word alone.
+fn cold_word(window_start: u64, window_duration: u64) -> U256 {
+    let kept = if window_start.saturating_add(window_duration) > window::MAX_TIME {
+        window_duration
+    } else {
+        0
+    };
+    place(calldata::uint(window_start), 0, MASK_48) | place(calldata::uint(kept), 48, MASK_48)
+}
+
+/// The window's start and duration, from its cold word and its end.
+fn window_of(cold: U256, window_end: u64) -> (u64, u64) {
+    let start = time_field(cold, 0);
+    let kept = time_field(cold, 48);
+    let duration = if kept != 0 {
+        kept
+    } else {
+        window_end.saturating_sub(start)
+    };
+    (start, duration)
+}
+
+/// The window's start and duration.
+fn load_window(env: &mut dyn Env, slot: U256, window_end: u64) -> (u64, u64) {
+    window_of(load_word(env, at(slot, 1)), window_end)
 }
 
 fn store_cold(env: &mut dyn Env, slot: U256, window_start: u64, window_duration: u64) {
-    let word = place(calldata::uint(window_start), 0, MASK_48)
-        | place(calldata::uint(window_duration), 48, MASK_48);
-    store_word(env, at(slot, 1), word);
+    store_word(env, at(slot, 1), cold_word(window_start, window_duration));
 }
 
 /// `token`'s configuration for the account, or `None` if it is not tracked.
 pub fn config(env: &mut dyn Env, key: &AccountKey, token: Address) -> Option<TokenConfig> {
     let slot = key.token_slot(token);
     let hot = load_hot(env, slot)?;
-    let (window_start, window_duration) = load_cold(env, slot);
+    let (window_start, window_duration) = load_window(env, slot, hot.window_end);
     Some(TokenConfig {
         limit: hot.limit,
         spent: hot.spent,
@@ -247,12 +270,13 @@ pub fn set_limit(
     let window_duration = window_duration.min(window::MAX_TIME);
     let slot = key.token_slot(token);
     let before = load_hot(env, slot);
-    let (spent, window_start) = match before {
+    let (spent, window_start, cold_before) = match before {
         Some(hot) => {
             if on_existing == OnExisting::Refuse {
                 return Err(HookError::DuplicateToken(abi::DuplicateToken { token }));
             }
-            (hot.spent, load_cold(env, slot).0)
+            let cold = load_word(env, at(slot, 1));
+            (hot.spent, window_of(cold, hot.window_end).0, Some(cold))
         }
         None => {
             let index = usize::from(state.token_count);
@@ -263,10 +287,14 @@ pub fn set_limit(
             }
             env.store(key.list_slot(index), crate::slots::address_word(token));
             state.token_count = state.token_count.saturating_add(1);
-            (U256::ZERO, now)
+            (U256::ZERO, now, None)
         }
     };
-    store_cold(env, slot, window_start, window_duration);
+    // A new duration usually changes only the end, in the hot word.
+    let cold = cold_word(window_start, window_duration);
+    if cold_before != Some(cold) {
+        store_word(env, at(slot, 1), cold);
+    }
     store_hot(
         env,
         slot,
@@ -384,7 +412,8 @@ pub fn charge(
     }
     // Decide everything first and write only once the spend fits, so that a
     // refused spend leaves storage as it was even before the revert.
-    let restart = window::is_closed(hot.window_end, now).then(|| load_cold(env, slot).1);
+    let restart =
+        window::is_closed(hot.window_end, now).then(|| load_window(env, slot, hot.window_end).1);
     let (spent_before, window_end) = match restart {
         Some(duration) => (U256::ZERO, window::window_end(now, duration)),
         None => (hot.spent, hot.window_end),
@@ -502,7 +531,7 @@ pub fn token_state(env: &mut dyn Env, key: &AccountKey, token: Address, now: u64
     let Some(hot) = load_hot(env, slot) else {
         return TokenState::default();
     };
-    let (window_start, window_duration) = load_cold(env, slot);
+    let (window_start, window_duration) = load_window(env, slot, hot.window_end);
     let closed = window::is_closed(hot.window_end, now);
     let spent = if closed { U256::ZERO } else { hot.spent };
     let max_per_call = if hot.capped {
@@ -705,6 +734,32 @@ mod tests {
             U256::from(50)
         );
         assert_eq!(state.token_count, 1);
+    }
+
+    #[test]
+    fn a_new_duration_rewrites_only_the_hot_word_unless_the_end_saturates() {
+        let (mut env, key) = setup(U256::from(100), 3_600);
+        let cold = at(key.token_slot(TOKEN), 1);
+        let before = env.load(cold);
+        let mut state = account(&mut env, &key);
+        let mut update = |env: &mut MemoryEnv, duration| {
+            let limit = lim(TOKEN, U256::from(100), duration);
+            set_limit(env, &key, &mut state, &limit, T0 + 5, OnExisting::Update).unwrap();
+            config(env, &key, TOKEN).unwrap()
+        };
+        assert_eq!(update(&mut env, 7_200).window_duration, 7_200);
+        assert_eq!(
+            env.load(cold),
+            before,
+            "start and duration follow from the hot word"
+        );
+        // A window that never closes keeps its duration in the cold word.
+        let huge = window::MAX_TIME - 1;
+        let cfg = update(&mut env, huge);
+        assert_eq!((cfg.window_start, cfg.window_duration), (T0, huge));
+        assert_ne!(env.load(cold), before);
+        assert_eq!(update(&mut env, 60).window_duration, 60);
+        assert_eq!(env.load(cold), before);
     }
 
     #[test]

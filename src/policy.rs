@@ -4,7 +4,7 @@
 //! [`crate::window`], the layout in [`crate::slots`].
 //!
 //! A token's record says in its hot word whether any of this applies
-//! ([`crate::ledger`]'s extended bit), so tokens with only the reference's
+//! ([`crate::ledger`]'s policy flags), so tokens with only the reference's
 //! window never pay for reading it. Checks read everything first and return
 //! the [`Writes`] to make; the ledger applies them only once the whole spend
 //! fits, so a refused spend changes nothing even before the revert.

@@ -21,7 +21,8 @@
 //!                    //     240..253 policy flags (240..242 extra window count, 242 lifetime
 //!                    //     capped, 243 validity set, 244..252 bit i: budget i holds the token),
 //!                    //     254 capped, 255 wide
-//!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration
+//!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration if start + duration
+//!                    //     passes uint48 (the end saturated); otherwise 0: it is end - start
 //!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
 //!     uint256 wideSpent; // +3  spent, likewise
 //!     uint256 maxPerCall; // +4  the per-call cap, read only when the hot word says capped

@@ -129,93 +129,122 @@ impl HookError {
     /// (every field is one static word) because alloy's generic encoder costs
     /// kilobytes of program per error type; a test checks it against alloy.
     pub fn encode(&self) -> Vec<u8> {
+        let (selector, fields) = self.parts();
         let mut out = Vec::with_capacity(4 + 3 * 32);
-        let mut put = |selector: [u8; 4], words: &[Field<'_>]| {
-            out.extend_from_slice(&selector);
-            for word in words {
-                push(&mut out, word.word());
-            }
-        };
-        match self {
-            Self::SpendingLimitExceeded(e) => put(
-                abi::SpendingLimitExceeded::SELECTOR,
-                &[
-                    Field::Address(&e.token),
-                    Field::Uint(&e.attempted),
-                    Field::Uint(&e.remaining),
-                ],
-            ),
-            Self::WindowDurationTooShort(e) => put(
-                abi::WindowDurationTooShort::SELECTOR,
-                &[Field::Uint48(&e.provided), Field::Uint48(&e.minimum)],
-            ),
-            Self::LimitCannotBeZero(_) => put(abi::LimitCannotBeZero::SELECTOR, &[]),
-            Self::NoLimitsProvided(_) => put(abi::NoLimitsProvided::SELECTOR, &[]),
-            Self::TooManyTokens(e) => put(abi::TooManyTokens::SELECTOR, &[Field::Uint(&e.max)]),
-            Self::DelegateCallNotAllowed(_) => put(abi::DelegateCallNotAllowed::SELECTOR, &[]),
-            Self::ModuleManagementBlocked(_) => put(abi::ModuleManagementBlocked::SELECTOR, &[]),
-            Self::UnknownFunctionBlocked(_) => put(abi::UnknownFunctionBlocked::SELECTOR, &[]),
-            Self::SelfCallBlocked(_) => put(abi::SelfCallBlocked::SELECTOR, &[]),
-            Self::ModuleAlreadyInitialized(e) => put(
-                abi::ModuleAlreadyInitialized::SELECTOR,
-                &[Field::Address(&e.smartAccount)],
-            ),
-            Self::NotInitialized(e) => put(
-                abi::NotInitialized::SELECTOR,
-                &[Field::Address(&e.smartAccount)],
-            ),
-            Self::InvalidCallType(_) => put(abi::InvalidCallType::SELECTOR, &[]),
-            Self::DecodingError(_) => put(abi::DecodingError::SELECTOR, &[]),
-            Self::DuplicateToken(e) => {
-                put(abi::DuplicateToken::SELECTOR, &[Field::Address(&e.token)])
-            }
-            Self::AccountPaused(_) => put(abi::AccountPaused::SELECTOR, &[]),
-            Self::TokenNotAllowed(e) => {
-                put(abi::TokenNotAllowed::SELECTOR, &[Field::Address(&e.token)])
-            }
-            Self::PerCallCapExceeded(e) => put(
-                abi::PerCallCapExceeded::SELECTOR,
-                &[
-                    Field::Address(&e.token),
-                    Field::Uint(&e.attempted),
-                    Field::Uint(&e.cap),
-                ],
-            ),
-            Self::TokenNotLimited(e) => {
-                put(abi::TokenNotLimited::SELECTOR, &[Field::Address(&e.token)])
-            }
-            Self::InvalidWindow(e) => put(abi::InvalidWindow::SELECTOR, &[Field::Uint(&e.index)]),
-            Self::InvalidValidity(e) => put(
-                abi::InvalidValidity::SELECTOR,
-                &[Field::Uint48(&e.validAfter), Field::Uint48(&e.validUntil)],
-            ),
-            Self::OutsideValidity(e) => put(
-                abi::OutsideValidity::SELECTOR,
-                &[
-                    Field::Address(&e.token),
-                    Field::Uint48(&e.validAfter),
-                    Field::Uint48(&e.validUntil),
-                ],
-            ),
-            Self::LifetimeCapExceeded(e) => put(
-                abi::LifetimeCapExceeded::SELECTOR,
-                &[
-                    Field::Address(&e.token),
-                    Field::Uint(&e.attempted),
-                    Field::Uint(&e.remaining),
-                ],
-            ),
-            Self::BudgetExceeded(e) => put(
-                abi::BudgetExceeded::SELECTOR,
-                &[
-                    Field::Word(&e.budget),
-                    Field::Uint(&e.attempted),
-                    Field::Uint(&e.remaining),
-                ],
-            ),
-            Self::InvalidBudget(e) => put(abi::InvalidBudget::SELECTOR, &[Field::Word(&e.budget)]),
+        out.extend_from_slice(&selector);
+        for field in fields.into_iter().flatten() {
+            push(&mut out, field.word());
         }
         out
+    }
+
+    /// The selector and the (at most three) fields of the error.
+    fn parts(&self) -> ([u8; 4], [Option<Field<'_>>; 3]) {
+        match self {
+            Self::SpendingLimitExceeded(e) => (
+                abi::SpendingLimitExceeded::SELECTOR,
+                [
+                    Some(Field::Address(&e.token)),
+                    Some(Field::Uint(&e.attempted)),
+                    Some(Field::Uint(&e.remaining)),
+                ],
+            ),
+            Self::WindowDurationTooShort(e) => (
+                abi::WindowDurationTooShort::SELECTOR,
+                [
+                    Some(Field::Uint48(&e.provided)),
+                    Some(Field::Uint48(&e.minimum)),
+                    None,
+                ],
+            ),
+            Self::LimitCannotBeZero(_) => (abi::LimitCannotBeZero::SELECTOR, [None, None, None]),
+            Self::NoLimitsProvided(_) => (abi::NoLimitsProvided::SELECTOR, [None, None, None]),
+            Self::TooManyTokens(e) => (
+                abi::TooManyTokens::SELECTOR,
+                [Some(Field::Uint(&e.max)), None, None],
+            ),
+            Self::DelegateCallNotAllowed(_) => {
+                (abi::DelegateCallNotAllowed::SELECTOR, [None, None, None])
+            }
+            Self::ModuleManagementBlocked(_) => {
+                (abi::ModuleManagementBlocked::SELECTOR, [None, None, None])
+            }
+            Self::UnknownFunctionBlocked(_) => {
+                (abi::UnknownFunctionBlocked::SELECTOR, [None, None, None])
+            }
+            Self::SelfCallBlocked(_) => (abi::SelfCallBlocked::SELECTOR, [None, None, None]),
+            Self::ModuleAlreadyInitialized(e) => (
+                abi::ModuleAlreadyInitialized::SELECTOR,
+                [Some(Field::Address(&e.smartAccount)), None, None],
+            ),
+            Self::NotInitialized(e) => (
+                abi::NotInitialized::SELECTOR,
+                [Some(Field::Address(&e.smartAccount)), None, None],
+            ),
+            Self::InvalidCallType(_) => (abi::InvalidCallType::SELECTOR, [None, None, None]),
+            Self::DecodingError(_) => (abi::DecodingError::SELECTOR, [None, None, None]),
+            Self::DuplicateToken(e) => (
+                abi::DuplicateToken::SELECTOR,
+                [Some(Field::Address(&e.token)), None, None],
+            ),
+            Self::AccountPaused(_) => (abi::AccountPaused::SELECTOR, [None, None, None]),
+            Self::TokenNotAllowed(e) => (
+                abi::TokenNotAllowed::SELECTOR,
+                [Some(Field::Address(&e.token)), None, None],
+            ),
+            Self::PerCallCapExceeded(e) => (
+                abi::PerCallCapExceeded::SELECTOR,
+                [
+                    Some(Field::Address(&e.token)),
+                    Some(Field::Uint(&e.attempted)),
+                    Some(Field::Uint(&e.cap)),
+                ],
+            ),
+            Self::TokenNotLimited(e) => (
+                abi::TokenNotLimited::SELECTOR,
+                [Some(Field::Address(&e.token)), None, None],
+            ),
+            Self::InvalidWindow(e) => (
+                abi::InvalidWindow::SELECTOR,
+                [Some(Field::Uint(&e.index)), None, None],
+            ),
+            Self::InvalidValidity(e) => (
+                abi::InvalidValidity::SELECTOR,
+                [
+                    Some(Field::Uint48(&e.validAfter)),
+                    Some(Field::Uint48(&e.validUntil)),
+                    None,
+                ],
+            ),
+            Self::OutsideValidity(e) => (
+                abi::OutsideValidity::SELECTOR,
+                [
+                    Some(Field::Address(&e.token)),
+                    Some(Field::Uint48(&e.validAfter)),
+                    Some(Field::Uint48(&e.validUntil)),
+                ],
+            ),
+            Self::LifetimeCapExceeded(e) => (
+                abi::LifetimeCapExceeded::SELECTOR,
+                [
+                    Some(Field::Address(&e.token)),
+                    Some(Field::Uint(&e.attempted)),
+                    Some(Field::Uint(&e.remaining)),
+                ],
+            ),
+            Self::BudgetExceeded(e) => (
+                abi::BudgetExceeded::SELECTOR,
+                [
+                    Some(Field::Word(&e.budget)),
+                    Some(Field::Uint(&e.attempted)),
+                    Some(Field::Uint(&e.remaining)),
+                ],
+            ),
+            Self::InvalidBudget(e) => (
+                abi::InvalidBudget::SELECTOR,
+                [Some(Field::Word(&e.budget)), None, None],
+            ),
+        }
     }
 }
 

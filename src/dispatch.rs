@@ -23,6 +23,49 @@ use crate::slots::{address_uint, uint128};
 use crate::window::{Kind, Spec};
 use crate::SpendingLimitHook;
 
+/// Each function's selector as a `u32`, so that routing compares one
+/// integer per function instead of four bytes.
+macro_rules! selectors {
+    ($($name:ident = $call:ty;)*) => {
+        $(const $name: u32 = u32::from_be_bytes(<$call as SolCall>::SELECTOR);)*
+    };
+}
+
+selectors! {
+    PRE_CHECK = I::preCheckCall;
+    POST_CHECK = I::postCheckCall;
+    ON_INSTALL = I::onInstallCall;
+    ON_UNINSTALL = I::onUninstallCall;
+    IS_MODULE_TYPE = I::isModuleTypeCall;
+    IS_INITIALIZED = I::isInitializedCall;
+    CONFIGS = I::configsCall;
+    SET_SPENDING_LIMIT = I::setSpendingLimitCall;
+    REMOVE_SPENDING_LIMIT = I::removeSpendingLimitCall;
+    GET_REMAINING_ALLOWANCE = I::getRemainingAllowanceCall;
+    TRUSTED_FORWARDER = I::trustedForwarderCall;
+    SET_TRUSTED_FORWARDER = I::setTrustedForwarderCall;
+    CLEAR_TRUSTED_FORWARDER = I::clearTrustedForwarderCall;
+    IS_TRUSTED_FORWARDER = I::isTrustedForwarderCall;
+    PREVIEW_PRE_CHECK = P::previewPreCheckCall;
+    TOKEN_STATE = P::tokenStateCall;
+    TRACKED_TOKENS = P::trackedTokensCall;
+    SET_PAUSED = P::setPausedCall;
+    SET_DENY_UNKNOWN_TOKENS = P::setDenyUnknownTokensCall;
+    SET_MAX_PER_CALL = P::setMaxPerCallCall;
+    ACCOUNT_POLICY = P::accountPolicyCall;
+    MAX_PER_CALL = P::maxPerCallCall;
+    SET_WINDOWS = P::setWindowsCall;
+    SET_LIFETIME_CAP = P::setLifetimeCapCall;
+    SET_VALIDITY = P::setValidityCall;
+    SET_BUDGET = P::setBudgetCall;
+    REMOVE_BUDGET = P::removeBudgetCall;
+    TOKEN_POLICY = P::tokenPolicyCall;
+    BUDGET_STATE = P::budgetStateCall;
+    BUDGETS = P::budgetsCall;
+    NAME = I::nameCall;
+    VERSION = I::versionCall;
+}
+
 /// Routes one call. Every function is non-payable, as in the reference:
 /// value with any call reverts with empty data, like Solidity's check.
 pub fn dispatch(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
@@ -33,7 +76,7 @@ pub fn dispatch(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
         return Err(Vec::new());
     };
     let args = calldata::tail(input, 4).unwrap_or_default();
-    match route(hook, selector, input, args) {
+    match route(hook, u32::from_be_bytes(selector), input, args) {
         Ok(Some(output)) => Ok(output),
         // No such function: Solidity without a fallback reverts with no data.
         Ok(None) => Err(Vec::new()),
@@ -43,28 +86,26 @@ pub fn dispatch(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
 
 fn route(
     hook: &mut SpendingLimitHook,
-    selector: [u8; 4],
+    selector: u32,
     input: &[u8],
     args: &[u8],
 ) -> Result<Option<Vec<u8>>, HookError> {
     Ok(Some(match selector {
-        I::preCheckCall::SELECTOR => hook.pre_check_raw(input)?,
-        I::postCheckCall::SELECTOR => hook.post_check_raw(input)?,
-        I::onInstallCall::SELECTOR => {
+        PRE_CHECK => hook.pre_check_raw(input)?,
+        POST_CHECK => hook.post_check_raw(input)?,
+        ON_INSTALL => {
             hook.on_install(bytes_arg(args, 0)?)?;
             Vec::new()
         }
-        I::onUninstallCall::SELECTOR => {
+        ON_UNINSTALL => {
             hook.on_uninstall(bytes_arg(args, 0)?)?;
             Vec::new()
         }
-        I::isModuleTypeCall::SELECTOR => bool_word(SpendingLimitHook::is_module_type(
-            calldata::uint_at(args, 0)?,
-        )),
-        I::isInitializedCall::SELECTOR => {
-            bool_word(hook.is_initialized(calldata::address(args, 0)?))
-        }
-        I::configsCall::SELECTOR => {
+        IS_MODULE_TYPE => bool_word(SpendingLimitHook::is_module_type(calldata::uint_at(
+            args, 0,
+        )?)),
+        IS_INITIALIZED => bool_word(hook.is_initialized(calldata::address(args, 0)?)),
+        CONFIGS => {
             let (limit, spent, duration, start) =
                 hook.configs(calldata::address(args, 0)?, calldata::address(args, WORD)?);
             let mut out = Vec::with_capacity(4 * WORD);
@@ -78,39 +119,39 @@ fn route(
             }
             out
         }
-        I::setSpendingLimitCall::SELECTOR => {
+        SET_SPENDING_LIMIT => {
             let token = calldata::address(args, 0)?;
             let limit = calldata::uint_at(args, WORD)?;
             let duration = calldata::uint48_of(calldata::uint48(args, 2 * WORD)?);
             hook.set_spending_limit(token, limit, duration)?;
             Vec::new()
         }
-        I::removeSpendingLimitCall::SELECTOR => {
+        REMOVE_SPENDING_LIMIT => {
             hook.remove_spending_limit(calldata::address(args, 0)?)?;
             Vec::new()
         }
-        I::getRemainingAllowanceCall::SELECTOR => {
+        GET_REMAINING_ALLOWANCE => {
             let remaining = hook.get_remaining_allowance(
                 calldata::address(args, 0)?,
                 calldata::address(args, WORD)?,
             );
             remaining.to_be_bytes::<32>().to_vec()
         }
-        I::trustedForwarderCall::SELECTOR => {
+        TRUSTED_FORWARDER => {
             address_word(hook.trusted_forwarder(calldata::address(args, 0)?)).to_vec()
         }
-        I::setTrustedForwarderCall::SELECTOR => {
+        SET_TRUSTED_FORWARDER => {
             hook.set_trusted_forwarder(calldata::address(args, 0)?);
             Vec::new()
         }
-        I::clearTrustedForwarderCall::SELECTOR => {
+        CLEAR_TRUSTED_FORWARDER => {
             hook.clear_trusted_forwarder();
             Vec::new()
         }
-        I::isTrustedForwarderCall::SELECTOR => bool_word(
+        IS_TRUSTED_FORWARDER => bool_word(
             hook.is_trusted_forwarder(calldata::address(args, 0)?, calldata::address(args, WORD)?),
         ),
-        P::previewPreCheckCall::SELECTOR => {
+        PREVIEW_PRE_CHECK => {
             let account = calldata::address(args, 0)?;
             // msgSender and msgValue are decoded for shape only: preCheck does
             // not use them either.
@@ -124,7 +165,7 @@ fn route(
             push_bytes(&mut out, &revert_data);
             out
         }
-        P::tokenStateCall::SELECTOR => {
+        TOKEN_STATE => {
             let state =
                 hook.token_state(calldata::address(args, 0)?, calldata::address(args, WORD)?);
             let words = [
@@ -143,7 +184,7 @@ fn route(
             }
             out
         }
-        P::trackedTokensCall::SELECTOR => {
+        TRACKED_TOKENS => {
             let tokens = hook.tracked_tokens(calldata::address(args, 0)?);
             let mut out = Vec::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
             push_word(&mut out, calldata::uint(WORD as u64));
@@ -153,47 +194,47 @@ fn route(
             }
             out
         }
-        P::setPausedCall::SELECTOR => {
+        SET_PAUSED => {
             hook.set_paused(bool_arg(args, 0)?)?;
             Vec::new()
         }
-        P::setDenyUnknownTokensCall::SELECTOR => {
+        SET_DENY_UNKNOWN_TOKENS => {
             hook.set_deny_unknown_tokens(bool_arg(args, 0)?)?;
             Vec::new()
         }
-        P::setMaxPerCallCall::SELECTOR => {
+        SET_MAX_PER_CALL => {
             hook.set_max_per_call(calldata::address(args, 0)?, calldata::uint_at(args, WORD)?)?;
             Vec::new()
         }
-        P::accountPolicyCall::SELECTOR => {
+        ACCOUNT_POLICY => {
             let (paused, deny) = hook.account_policy(calldata::address(args, 0)?);
             let mut out = bool_word(paused);
             out.extend_from_slice(&bool_word(deny));
             out
         }
-        P::maxPerCallCall::SELECTOR => hook
+        MAX_PER_CALL => hook
             .max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?)
             .to_be_bytes::<32>()
             .to_vec(),
-        P::setWindowsCall::SELECTOR => {
+        SET_WINDOWS => {
             let token = calldata::address(args, 0)?;
             hook.set_windows(token, &windows_arg(args, WORD)?)?;
             Vec::new()
         }
-        P::setLifetimeCapCall::SELECTOR => {
+        SET_LIFETIME_CAP => {
             let token = calldata::address(args, 0)?;
             let cap = calldata::low_u128(&calldata::uint_bits(args, WORD, 128)?);
             hook.set_lifetime_cap(token, cap)?;
             Vec::new()
         }
-        P::setValidityCall::SELECTOR => {
+        SET_VALIDITY => {
             let token = calldata::address(args, 0)?;
             let valid_after = calldata::uint48(args, WORD)?;
             let valid_until = calldata::uint48(args, 2 * WORD)?;
             hook.set_validity(token, valid_after, valid_until)?;
             Vec::new()
         }
-        P::setBudgetCall::SELECTOR => {
+        SET_BUDGET => {
             let id = B256::from(*calldata::word(args, 0)?);
             let (tokens, count) = calldata::array_at(args, WORD, 1)?;
             let (scales, scale_count) = calldata::array_at(args, 2 * WORD, 1)?;
@@ -212,11 +253,11 @@ fn route(
             hook.set_budget(id, &members?, &windows)?;
             Vec::new()
         }
-        P::removeBudgetCall::SELECTOR => {
+        REMOVE_BUDGET => {
             hook.remove_budget(B256::from(*calldata::word(args, 0)?))?;
             Vec::new()
         }
-        P::tokenPolicyCall::SELECTOR => {
+        TOKEN_POLICY => {
             let policy =
                 hook.token_policy(calldata::address(args, 0)?, calldata::address(args, WORD)?);
             let mut out = Vec::new();
@@ -240,7 +281,7 @@ fn route(
             }
             out
         }
-        P::budgetStateCall::SELECTOR => {
+        BUDGET_STATE => {
             let id = B256::from(*calldata::word(args, WORD)?);
             let budget = hook.budget_state(calldata::address(args, 0)?, id);
             let list = budget.tokens.len().saturating_add(1).saturating_mul(WORD);
@@ -263,7 +304,7 @@ fn route(
             push_windows(&mut out, &budget.windows);
             out
         }
-        P::budgetsCall::SELECTOR => {
+        BUDGETS => {
             let ids = hook.budgets(calldata::address(args, 0)?);
             let mut out = Vec::new();
             push_word(&mut out, calldata::uint(WORD as u64));
@@ -273,8 +314,8 @@ fn route(
             }
             out
         }
-        I::nameCall::SELECTOR => string_return(crate::contract::NAME),
-        I::versionCall::SELECTOR => string_return(crate::contract::VERSION),
+        NAME => string_return(crate::contract::NAME),
+        VERSION => string_return(crate::contract::VERSION),
         _ => return Ok(None),
     }))
 }

@@ -18,6 +18,9 @@ use alloy_json_abi::JsonAbi;
 use alloy_primitives::{hex, keccak256, Address};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use motsu::prelude::*;
+#[path = "support/property.rs"]
+mod property;
+use alloy_sol_types::{SolInterface, SolValue};
 use spending_limit_hook::dispatch::dispatch;
 use spending_limit_hook::{abi, SpendingLimitHook};
 
@@ -449,4 +452,105 @@ fn errors_encode_as_alloy_encodes_them() {
     for (error, expected) in cases {
         assert_eq!(error.encode(), expected, "{error:?}");
     }
+}
+
+/// Any bytes after any function's selector, installed account or not: the
+/// router answers with output or with one of the interfaces' errors, and
+/// never panics. Half the cases start from a well-formed policy call and
+/// flip bytes in it, so the decoders of arrays and structs are reached.
+#[test]
+fn every_function_answers_any_arguments_with_output_or_a_typed_error() {
+    use proptest::prelude::*;
+    use spending_limit_hook::abi::{ISpendingLimitHook as IH, ISpendingLimitPolicy as IP};
+    let selectors: Vec<Vec<u8>> = rows("function")
+        .into_iter()
+        .map(|(_, s)| s)
+        .chain(
+            ISpendingLimitPolicy::abi::contract()
+                .functions()
+                .map(|f| f.selector().to_vec()),
+        )
+        .collect();
+    let window = IP::Window {
+        kind: 2,
+        limit: 100,
+        duration: alloy_primitives::aliases::U48::from(3_600),
+        anchor: alloy_primitives::aliases::U48::ZERO,
+    };
+    let well_formed = vec![
+        IP::setWindowsCall {
+            token: Address::repeat_byte(0x70),
+            windows: vec![window.clone(); 2],
+        }
+        .abi_encode(),
+        IP::setBudgetCall {
+            budget: alloy_primitives::B256::repeat_byte(1),
+            tokens: vec![Address::repeat_byte(0x70)],
+            scales: vec![alloy_primitives::aliases::U96::from(1)],
+            windows: vec![window],
+        }
+        .abi_encode(),
+    ];
+    let arbitrary = (
+        0..selectors.len(),
+        prop::collection::vec(any::<u8>(), 0..300),
+    )
+        .prop_map(move |(i, args)| [selectors[i].clone(), args].concat());
+    let mutated = (
+        0..well_formed.len(),
+        prop::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+    )
+        .prop_map(move |(i, edits)| {
+            let mut call = well_formed[i].clone();
+            for (at, byte) in edits {
+                let at = 4 + at % (call.len() - 4);
+                call[at] = byte;
+            }
+            call
+        });
+    let input = prop_oneof![arbitrary, mutated];
+    property::check(
+        "every_function_answers_any_arguments_with_output_or_a_typed_error",
+        (input, any::<bool>()),
+        |(calldata, installed)| {
+            let hook = Contract::<SpendingLimitHook>::new();
+            let account = Address::repeat_byte(0xac);
+            if installed {
+                let install = IH::onInstallCall {
+                    data: (
+                        Address::ZERO,
+                        vec![abi::TokenLimitInit {
+                            token: Address::repeat_byte(0x70),
+                            limit: alloy_primitives::U256::from(1_000),
+                            windowDuration: alloy_primitives::aliases::U48::from(3_600),
+                        }],
+                    )
+                        .abi_encode_params()
+                        .into(),
+                }
+                .abi_encode();
+                dispatch(&mut hook.sender(account), &install).unwrap();
+            }
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                dispatch(&mut hook.sender(account), &calldata)
+            }));
+            let Ok(result) = result else {
+                return Err(TestCaseError::fail(format!(
+                    "panicked on 0x{}",
+                    hex::encode(&calldata)
+                )));
+            };
+            if let Err(revert) = result {
+                let known = IH::ISpendingLimitHookErrors::abi_decode(&revert, true).is_ok()
+                    || IP::ISpendingLimitPolicyErrors::abi_decode(&revert, true).is_ok();
+                prop_assert!(
+                    known,
+                    "unknown revert 0x{} for 0x{}",
+                    hex::encode(&revert),
+                    hex::encode(&calldata)
+                );
+            }
+            Ok(())
+        },
+    );
 }

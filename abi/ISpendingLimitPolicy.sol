@@ -23,7 +23,9 @@ interface ISpendingLimitPolicy {
     /// @notice A window and what it holds as of now: `spent` and `remaining`
     ///         in the window (a closed window counts as empty), `start` the
     ///         earliest time whose spends still count, `resetsAt` when the
-    ///         next part of `spent` is forgotten (0: nothing spent).
+    ///         next part of `spent` is forgotten (0: nothing spent), and
+    ///         `budget` the budget it belongs to (zero: the token's own; a
+    ///         budget's amounts are in its units, a token's amount times its scale).
     struct WindowState {
         uint8 kind;
         uint128 limit;
@@ -33,6 +35,7 @@ interface ISpendingLimitPolicy {
         uint128 remaining;
         uint48 start;
         uint48 resetsAt;
+        bytes32 budget;
     }
 
     /// @notice The account paused all outflows.
@@ -57,8 +60,9 @@ interface ISpendingLimitPolicy {
     ///         scale), does not fit one of the budget's windows.
     error BudgetExceeded(bytes32 budget, uint256 attempted, uint256 remaining);
     /// @notice A budget definition the hook cannot hold: zero id, no tokens,
-    ///         lengths that differ, a zero scale, a token twice, too many
-    ///         tokens or budgets, or a token already in the most budgets.
+    ///         lengths that differ, a zero scale, a token twice, a scale that
+    ///         differs from the token's scale in another budget, or no room
+    ///         for a ninth budget.
     error InvalidBudget(bytes32 budget);
 
     /// @notice The account paused (or resumed) all outflows.
@@ -117,18 +121,23 @@ interface ISpendingLimitPolicy {
     ///         before `validUntil` (0: no end). (0, 0) lifts the restriction.
     function setValidity(address token, uint48 validAfter, uint48 validUntil) external;
 
-    /// @notice Defines (or replaces) a budget: limited tokens (at most 8), each
-    ///         counted as amount * scale (to bring decimals to one unit), sharing
-    ///         windows (at most 3). A token can be in at most 2 budgets, an
-    ///         account can hold at most 8. A replaced budget keeps what its
-    ///         unchanged windows counted.
+    /// @notice Defines (or replaces) a budget: limited tokens, each counted as
+    ///         amount * scale (to bring decimals to one unit), sharing windows
+    ///         (at most 3). A token's scale is its unit: in two budgets it is
+    ///         the same. An account holds at most 8 budgets. A replaced budget
+    ///         keeps what its unchanged windows counted.
     function setBudget(bytes32 budget, address[] calldata tokens, uint96[] calldata scales, Window[] calldata windows)
         external;
 
     /// @notice Removes a budget; a no-op for an unknown one.
     function removeBudget(bytes32 budget) external;
 
-    /// @notice Everything beyond the reference window that applies to a token.
+    /// @notice Everything beyond the reference window that applies to a
+    ///         token, as of now: when it may move, its lifetime cap, its scale
+    ///         in budgets (0: in none), and every window that applies, the
+    ///         token's own first, then each of its budgets' (see WindowState).
+    ///         With tokenState (the reference window and the per-call cap),
+    ///         the token's whole state.
     function tokenPolicy(address account, address token)
         external
         view
@@ -137,6 +146,7 @@ interface ISpendingLimitPolicy {
             uint48 validUntil,
             uint128 lifetimeCap,
             uint128 lifetimeSpent,
+            uint96 scale,
             WindowState[] memory windows,
             bytes32[] memory budgets
         );

@@ -265,7 +265,8 @@ fn route(
             push_word(&mut out, calldata::uint(policy.valid_until));
             push_word(&mut out, uint128(policy.lifetime_cap));
             push_word(&mut out, uint128(policy.lifetime_spent));
-            let windows_at = 6 * WORD;
+            push_word(&mut out, uint128(policy.scale));
+            let windows_at = 7 * WORD;
             let budgets_at = windows_at.saturating_add(WORD).saturating_add(
                 policy
                     .windows
@@ -362,12 +363,17 @@ fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
 }
 
 /// Words of one `WindowState`.
-const WINDOW_STATE_WORDS: usize = 8;
+const WINDOW_STATE_WORDS: usize = 9;
 
 /// Appends a `WindowState[]` tail: its length, then each window's words.
 fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
     push_word(out, calldata::uint(windows.len() as u64));
-    for WindowView { spec, shown } in windows {
+    for WindowView {
+        spec,
+        shown,
+        budget,
+    } in windows
+    {
         for word in [
             calldata::uint(u64::from(spec.kind.code())),
             uint128(spec.limit),
@@ -380,6 +386,7 @@ fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
         ] {
             push_word(out, word);
         }
+        out.extend_from_slice(budget.as_slice());
     }
 }
 

@@ -673,6 +673,8 @@ pub struct WindowView {
     pub spec: Spec,
     /// What it holds now.
     pub shown: window::Shown,
+    /// The budget it belongs to (zero: the token's own window).
+    pub budget: B256,
 }
 
 /// `tokenPolicy`: everything beyond the reference window for one token.
@@ -686,22 +688,30 @@ pub struct TokenPolicy {
     pub lifetime_cap: u128,
     /// Counted against the lifetime cap.
     pub lifetime_spent: u128,
-    /// The extra windows, as of now.
+    /// The token's unit in its budgets (0: in none).
+    pub scale: u128,
+    /// Every window that applies, as of now: the token's own, then each of
+    /// its budgets' (in budget units).
     pub windows: Vec<WindowView>,
     /// The budgets the token counts towards.
     pub budgets: Vec<B256>,
 }
 
-fn window_views(env: &mut dyn Env, record: U256, count: usize, now: u64) -> Vec<WindowView> {
-    (0..count)
-        .map(|index| {
-            let live = load_window(env, record, index, now);
-            WindowView {
-                spec: live.spec,
-                shown: window::show(&live.spec, live.tally),
-            }
-        })
-        .collect()
+/// Appends the `count` windows at `record`, which belong to `budget`.
+fn push_window_views(
+    views: &mut Vec<WindowView>,
+    env: &mut dyn Env,
+    (record, count, budget): (U256, usize, B256),
+    now: u64,
+) {
+    for index in 0..count {
+        let live = load_window(env, record, index, now);
+        views.push(WindowView {
+            spec: live.spec,
+            shown: window::show(&live.spec, live.tally),
+            budget,
+        });
+    }
 }
 
 /// `token`'s policy for `key`'s account as of `now` (empty when it has none).
@@ -712,15 +722,25 @@ pub fn token_policy(env: &mut dyn Env, key: &AccountKey, token: Address, now: u6
     }
     let header = Header::load(env, record);
     let lifetime = env.load(at(record, LIFETIME));
+    let mut windows = Vec::new();
+    let own = (record, header.windows, B256::ZERO);
+    push_window_views(&mut windows, env, own, now);
+    let mut budgets = Vec::new();
+    for index in budget_indexes(header.budgets) {
+        let budget = key.budget_slot(index);
+        let id = env.load(at(budget, BUDGET_ID));
+        let count = budget_window_count(env, budget);
+        push_window_views(&mut windows, env, (budget, count, id), now);
+        budgets.push(id);
+    }
     TokenPolicy {
         valid_after: header.valid_after,
         valid_until: header.valid_until,
         lifetime_cap: get_u128(&lifetime, AMOUNT),
         lifetime_spent: get_u128(&lifetime, LIFETIME_SPENT),
-        windows: window_views(env, record, header.windows, now),
-        budgets: budget_indexes(header.budgets)
-            .map(|index| env.load(at(key.budget_slot(index), BUDGET_ID)))
-            .collect(),
+        scale: header.scale,
+        windows,
+        budgets,
     }
 }
 
@@ -747,10 +767,9 @@ pub fn budget_state(env: &mut dyn Env, key: &AccountKey, id: B256, now: u64) -> 
             (header.budgets & budget_bit(index) != 0).then_some((token, header.scale))
         })
         .collect();
-    BudgetView {
-        tokens,
-        windows: window_views(env, budget, count, now),
-    }
+    let mut windows = Vec::new();
+    push_window_views(&mut windows, env, (budget, count, id), now);
+    BudgetView { tokens, windows }
 }
 
 #[cfg(test)]
@@ -1046,7 +1065,15 @@ mod tests {
         let view = budget_state(&mut env, &key, BUDGET, T0 + 2);
         assert_eq!(view.tokens, vec![(USDC, scale), (DAI, 1)]);
         assert_eq!(view.windows[0].shown.spent, 100 * usd);
-        assert_eq!(token_policy(&mut env, &key, USDC, T0).budgets, vec![BUDGET]);
+        // USDC's own view shows the budget's window, in budget units.
+        let policy = token_policy(&mut env, &key, USDC, T0 + 2);
+        assert_eq!(
+            (policy.scale, policy.budgets.clone()),
+            (scale, vec![BUDGET])
+        );
+        assert_eq!(policy.windows.len(), 1);
+        assert_eq!(policy.windows[0].budget, BUDGET);
+        assert_eq!(policy.windows[0].shown.spent, 100 * usd);
         assert_eq!(budget_ids(&mut env, &key), vec![BUDGET]);
     }
 

@@ -477,7 +477,7 @@ fn every_function_answers_any_arguments_with_output_or_a_typed_error() {
         duration: alloy_primitives::aliases::U48::from(3_600),
         anchor: alloy_primitives::aliases::U48::ZERO,
     };
-    let well_formed = vec![
+    let well_formed = [
         IP::setWindowsCall {
             token: Address::repeat_byte(0x70),
             windows: vec![window.clone(); 2],

@@ -379,26 +379,46 @@ fn clear_window(env: &mut dyn Env, record: U256, index: usize) {
     clear(env, at(slot, 1));
 }
 
-fn emit_window(
+/// `TokenWindowSet` or `BudgetWindowSet`, as `subject` says. Out of line,
+/// with each topic written where it is emitted: a topic handed through a
+/// loop would be kept as a constant in the data section.
+#[inline(never)]
+fn emit_window(env: &mut dyn Env, account: Address, subject: Subject, index: usize, spec: &Spec) {
+    let words = [
+        calldata::uint(index as u64),
+        calldata::uint(u64::from(spec.kind.code())),
+        uint128(spec.limit),
+        calldata::uint(spec.duration),
+        calldata::uint(spec.anchor),
+    ];
+    match subject {
+        Subject::Budget(_) => {
+            let topic = crate::topic!(abi::BudgetWindowSet);
+            events::emit(env, topic, account, subject, &words);
+        }
+        _ => {
+            let topic = crate::topic!(abi::TokenWindowSet);
+            events::emit(env, topic, account, subject, &words);
+        }
+    }
+}
+
+/// `BudgetTokenSet`, out of line for the same reason as [`emit_window`].
+#[inline(never)]
+fn emit_budget_token(
     env: &mut dyn Env,
-    signature: events::Topic,
     account: Address,
     subject: Subject,
-    index: usize,
-    spec: &Spec,
+    token: Address,
+    scale: u128,
 ) {
+    let words = [address_uint(token), uint128(scale)];
     events::emit(
         env,
-        signature,
+        crate::topic!(abi::BudgetTokenSet),
         account,
         subject,
-        &[
-            calldata::uint(index as u64),
-            calldata::uint(u64::from(spec.kind.code())),
-            uint128(spec.limit),
-            calldata::uint(spec.duration),
-            calldata::uint(spec.anchor),
-        ],
+        &words,
     );
 }
 
@@ -426,8 +446,7 @@ pub fn set_windows(
         &count,
     );
     for (index, spec) in (0..specs.len()).zip(specs) {
-        let event = crate::topic!(abi::TokenWindowSet);
-        emit_window(env, event, key.account, subject, index, spec);
+        emit_window(env, key.account, subject, index, spec);
     }
     Ok(())
 }
@@ -595,18 +614,10 @@ pub fn set_budget(
         &counts,
     );
     for (token, scale) in tokens {
-        let words = [address_uint(*token), uint128(*scale)];
-        events::emit(
-            env,
-            crate::topic!(abi::BudgetTokenSet),
-            key.account,
-            subject,
-            &words,
-        );
+        emit_budget_token(env, key.account, subject, *token, *scale);
     }
     for (index, spec) in (0..specs.len()).zip(specs) {
-        let event = crate::topic!(abi::BudgetWindowSet);
-        emit_window(env, event, key.account, subject, index, spec);
+        emit_window(env, key.account, subject, index, spec);
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::events::{self, Subject};
 use crate::install::TokenLimit;
 use crate::policy;
 use crate::slots::{
-    address_of, at, field, load_word, place, store_word, time_field, MASK_160, MASK_48,
+    address_of, at, field, load_word, place, store_word, time_field, ADDRESS_BITS, TIME_BITS,
 };
 pub use crate::slots::{AccountKey, MAX_TRACKED_TOKENS};
 use crate::window;
@@ -32,8 +32,8 @@ const POLICY_SHIFT: u32 = 48;
 const POLICY_MASK: u64 = 0x1fff;
 /// Words of a token record that this module owns.
 const RECORD_WORDS: u64 = 5;
-/// Largest value of the compact 96-bit limit and spent fields.
-const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
+/// Width of the compact limit and spent fields.
+const COMPACT_BITS: usize = 96;
 
 /// Account-wide state packed into one word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,10 +53,9 @@ pub struct AccountState {
 impl AccountState {
     fn unpack(word: U256) -> Self {
         Self {
-            forwarder: address_of(B256::from(field(word, 0, MASK_160))),
+            forwarder: address_of(B256::from(field(word, 0, ADDRESS_BITS))),
             initialized: word.bit(160),
-            token_count: calldata::low_u64(&field(word, 168, calldata::uint(u64::from(u8::MAX))))
-                .to_le_bytes()[0],
+            token_count: calldata::low_u64(&field(word, 168, 8)).to_le_bytes()[0],
             paused: word.bit(176),
             deny_unknown: word.bit(177),
         }
@@ -64,27 +63,11 @@ impl AccountState {
 
     fn pack(&self) -> U256 {
         let forwarder = crate::slots::address_uint(self.forwarder);
-        place(forwarder, 0, MASK_160)
-            | place(
-                calldata::uint(u64::from(self.initialized)),
-                160,
-                calldata::uint(1),
-            )
-            | place(
-                calldata::uint(u64::from(self.token_count)),
-                168,
-                calldata::uint(u64::from(u8::MAX)),
-            )
-            | place(
-                calldata::uint(u64::from(self.paused)),
-                176,
-                calldata::uint(1),
-            )
-            | place(
-                calldata::uint(u64::from(self.deny_unknown)),
-                177,
-                calldata::uint(1),
-            )
+        place(forwarder, 0, ADDRESS_BITS)
+            | place(calldata::uint(u64::from(self.initialized)), 160, 1)
+            | place(calldata::uint(u64::from(self.token_count)), 168, 8)
+            | place(calldata::uint(u64::from(self.paused)), 176, 1)
+            | place(calldata::uint(u64::from(self.deny_unknown)), 177, 1)
     }
 }
 
@@ -131,7 +114,7 @@ fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
     let (limit, spent) = if wide {
         (load_word(env, at(slot, 2)), load_word(env, at(slot, 3)))
     } else {
-        (field(word, 96, COMPACT_MAX), field(word, 0, COMPACT_MAX))
+        (field(word, 96, COMPACT_BITS), field(word, 0, COMPACT_BITS))
     };
     Some(Hot {
         limit,
@@ -153,9 +136,9 @@ fn store_hot(
     spent: U256,
     window_end: u64,
 ) {
-    let wide = limit > COMPACT_MAX || spent > COMPACT_MAX;
+    let wide = limit.bit_len() > COMPACT_BITS || spent.bit_len() > COMPACT_BITS;
     let was_wide = before.is_some_and(|b| b.wide);
-    let mut word = place(calldata::uint(window_end), 192, MASK_48);
+    let mut word = place(calldata::uint(window_end), 192, TIME_BITS);
     word.set_bit(CAPPED_BIT, before.is_some_and(|b| b.capped));
     word = with_policy_flags(word, before.map_or(0, |b| b.policy));
     if wide {
@@ -167,7 +150,7 @@ fn store_hot(
             store_word(env, at(slot, 3), spent);
         }
     } else {
-        word |= place(limit, 96, COMPACT_MAX) | place(spent, 0, COMPACT_MAX);
+        word |= place(limit, 96, COMPACT_BITS) | place(spent, 0, COMPACT_BITS);
         if was_wide {
             store_word(env, at(slot, 2), U256::ZERO);
             store_word(env, at(slot, 3), U256::ZERO);
@@ -186,7 +169,7 @@ fn cold_word(window_start: u64, window_duration: u64) -> U256 {
     } else {
         0
     };
-    place(calldata::uint(window_start), 0, MASK_48) | place(calldata::uint(kept), 48, MASK_48)
+    place(calldata::uint(window_start), 0, TIME_BITS) | place(calldata::uint(kept), 48, TIME_BITS)
 }
 
 /// The window's start and duration, from its cold word and its end.
@@ -560,6 +543,8 @@ pub fn max_per_call(env: &mut dyn Env, key: &AccountKey, token: Address) -> U256
 #[allow(clippy::arithmetic_side_effects)] // test arithmetic on small literals
 mod tests {
     use super::*;
+
+    const COMPACT_MAX: U256 = U256::from_limbs([u64::MAX, u32::MAX as u64, 0, 0]);
     use crate::env::MemoryEnv;
     use alloy_sol_types::SolEvent;
 

@@ -80,27 +80,35 @@ const BUDGETS_OFFSET: u64 = RECORDS_OFFSET + 1;
 /// Words of one budget: id, window count, six unused, three windows.
 const BUDGET_WORDS: u64 = 8 + 3 * 27;
 
-/// Mask of a 48-bit field (times and durations).
-pub(crate) const MASK_48: U256 = U256::from_limbs([(1 << 48) - 1, 0, 0, 0]);
-/// Mask of a 160-bit field (addresses).
-pub(crate) const MASK_160: U256 = U256::from_limbs([u64::MAX, u64::MAX, u32::MAX as u64, 0]);
+/// Width of a time or duration field.
+pub(crate) const TIME_BITS: usize = 48;
+/// Width of an address field.
+pub(crate) const ADDRESS_BITS: usize = 160;
 
-/// The `mask`-wide field of `word` starting at bit `shift`.
+/// The number whose low `bits` bits are set. Built at run time from
+/// all-ones: masks written as 256-bit constants would sit in the data
+/// section, which every call pays for.
 #[inline(never)]
-pub(crate) fn field(word: U256, shift: usize, mask: U256) -> U256 {
-    word.wrapping_shr(shift) & mask
+pub(crate) fn low_bits(bits: usize) -> U256 {
+    U256::from_limbs([u64::MAX; 4]).wrapping_shr(256usize.saturating_sub(bits))
 }
 
-/// `value` (cut to `mask`) placed at bit `shift`.
+/// The `bits`-wide field of `word` starting at bit `shift`.
 #[inline(never)]
-pub(crate) fn place(value: U256, shift: usize, mask: U256) -> U256 {
-    (value & mask).wrapping_shl(shift)
+pub(crate) fn field(word: U256, shift: usize, bits: usize) -> U256 {
+    word.wrapping_shr(shift) & low_bits(bits)
+}
+
+/// `value` (cut to `bits`) placed at bit `shift`.
+#[inline(never)]
+pub(crate) fn place(value: U256, shift: usize, bits: usize) -> U256 {
+    (value & low_bits(bits)).wrapping_shl(shift)
 }
 
 /// A time or duration field; always fits, since it was masked to 48 bits.
 #[inline(never)]
 pub(crate) fn time_field(word: U256, shift: usize) -> u64 {
-    crate::calldata::low_u64(&field(word, shift, MASK_48))
+    crate::calldata::low_u64(&field(word, shift, TIME_BITS))
 }
 
 /// A `u128` as a word, without ruint's generic conversion.

@@ -23,12 +23,16 @@ use crate::{calldata, check, host, install, ledger, lifecycle, policy, window};
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
 
-/// What `preCheck` returns: ABI-encoded empty `bytes` (offset 0x20, length 0).
-const EMPTY_BYTES: [u8; 64] = {
-    let mut out = [0u8; 64];
-    out[31] = 0x20;
+/// What `preCheck` returns: ABI-encoded empty `bytes` (offset 0x20,
+/// length 0). Built on each call: as a constant it would sit in the data
+/// section, which every call pays for.
+fn empty_bytes() -> Vec<u8> {
+    let mut out = alloc::vec![0u8; 64];
+    if let Some(offset) = out.get_mut(31) {
+        *offset = 0x20;
+    }
     out
-};
+}
 
 /// What `name()` returns.
 pub const NAME: &str = "SpendingLimitHook";
@@ -68,7 +72,7 @@ impl SpendingLimitHook {
             calldata,
             self.now(),
         )?;
-        Ok(EMPTY_BYTES.to_vec())
+        Ok(empty_bytes())
     }
 
     /// `previewPreCheck`: whether `account` executing `msg_data` now would pass

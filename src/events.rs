@@ -60,7 +60,6 @@ const fn limb(bytes: &[u8; 32], at: usize) -> u64 {
 }
 
 /// The [`Topic`] of an `abi` event type, computed at compile time.
-#[macro_export]
 macro_rules! topic {
     ($event:ty) => {{
         const TOPIC: $crate::events::Topic =
@@ -68,6 +67,7 @@ macro_rules! topic {
         TOPIC
     }};
 }
+pub(crate) use topic;
 
 /// Emits event `topic` for `account` about `subject` with `data` words.
 #[inline(always)]

@@ -288,7 +288,7 @@ pub fn set_limit(
     );
     events::emit(
         env,
-        crate::topic!(abi::SpendingLimitSet),
+        events::topic!(abi::SpendingLimitSet),
         key.account,
         Subject::Token(token),
         &[limit, calldata::uint(window_duration)],
@@ -332,7 +332,7 @@ pub fn remove_limit(
     }
     events::emit(
         env,
-        crate::topic!(abi::SpendingLimitRemoved),
+        events::topic!(abi::SpendingLimitRemoved),
         key.account,
         Subject::Token(token),
         &[],
@@ -412,7 +412,7 @@ pub fn charge(
         store_cold(env, slot, now, duration);
         events::emit(
             env,
-            crate::topic!(abi::SpendingWindowReset),
+            events::topic!(abi::SpendingWindowReset),
             key.account,
             Subject::Token(token),
             &[calldata::uint(now)],
@@ -422,7 +422,7 @@ pub fn charge(
     extra.apply(env);
     events::emit(
         env,
-        crate::topic!(abi::SpendingRecorded),
+        events::topic!(abi::SpendingRecorded),
         key.account,
         Subject::Token(token),
         &[amount, spent],
@@ -479,7 +479,7 @@ pub fn set_max_per_call(
     store_word(env, at(slot, 4), cap);
     events::emit(
         env,
-        crate::topic!(abi::MaxPerCallSet),
+        events::topic!(abi::MaxPerCallSet),
         key.account,
         Subject::Token(token),
         &[cap],

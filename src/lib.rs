@@ -16,7 +16,7 @@
 //! [`policy`] checks what goes beyond the reference window. The account's
 //! own changes (install, limits, policies) are in [`lifecycle`]. Where each
 //! word lives is in [`slots`]; logs are encoded in [`events`]. Storage and
-//! logs go through [`env`], so all of it also runs in memory.
+//! logs go through [`env`](mod@env), so all of it also runs in memory.
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
 // The ABI exporter generates an undocumented `print_from_args`.

@@ -57,7 +57,7 @@ pub fn uninstall(env: &mut dyn Env, account: Address) {
     policy::clear_account(env, &key);
     ledger::clear_account(env, &key);
     if installed {
-        let event = crate::topic!(abi::AccountCleared);
+        let event = events::topic!(abi::AccountCleared);
         events::emit(env, event, account, Subject::None, &[]);
     }
 }
@@ -106,7 +106,7 @@ pub fn set_paused(env: &mut dyn Env, account: Address, paused: bool) -> Result<(
     ledger::set_account(env, &key, &state);
     events::emit(
         env,
-        crate::topic!(abi::PausedSet),
+        events::topic!(abi::PausedSet),
         account,
         Subject::None,
         &[calldata::uint(u64::from(paused))],
@@ -123,7 +123,7 @@ pub fn set_deny_unknown_tokens(
     let (key, mut state) = installed(env, account)?;
     state.deny_unknown = deny;
     ledger::set_account(env, &key, &state);
-    let event = crate::topic!(abi::UnknownTokensDeniedSet);
+    let event = events::topic!(abi::UnknownTokensDeniedSet);
     events::emit(
         env,
         event,

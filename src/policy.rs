@@ -393,11 +393,11 @@ fn emit_window(env: &mut dyn Env, account: Address, subject: Subject, index: usi
     ];
     match subject {
         Subject::Budget(_) => {
-            let topic = crate::topic!(abi::BudgetWindowSet);
+            let topic = events::topic!(abi::BudgetWindowSet);
             events::emit(env, topic, account, subject, &words);
         }
         _ => {
-            let topic = crate::topic!(abi::TokenWindowSet);
+            let topic = events::topic!(abi::TokenWindowSet);
             events::emit(env, topic, account, subject, &words);
         }
     }
@@ -415,7 +415,7 @@ fn emit_budget_token(
     let words = [address_uint(token), uint128(scale)];
     events::emit(
         env,
-        crate::topic!(abi::BudgetTokenSet),
+        events::topic!(abi::BudgetTokenSet),
         account,
         subject,
         &words,
@@ -440,7 +440,7 @@ pub fn set_windows(
     let count = [calldata::uint(specs.len() as u64)];
     events::emit(
         env,
-        crate::topic!(abi::TokenWindowsSet),
+        events::topic!(abi::TokenWindowsSet),
         key.account,
         subject,
         &count,
@@ -472,7 +472,7 @@ pub fn set_lifetime_cap(
     }
     header.lifetime = cap != 0;
     header.store(env, record);
-    let event = crate::topic!(abi::LifetimeCapSet);
+    let event = events::topic!(abi::LifetimeCapSet);
     events::emit(
         env,
         event,
@@ -502,7 +502,7 @@ pub fn set_validity(
     header.valid_after = valid_after;
     header.valid_until = valid_until;
     header.store(env, record);
-    let event = crate::topic!(abi::ValiditySet);
+    let event = events::topic!(abi::ValiditySet);
     let words = [calldata::uint(valid_after), calldata::uint(valid_until)];
     events::emit(env, event, key.account, Subject::Token(token), &words);
     Ok(())
@@ -608,7 +608,7 @@ pub fn set_budget(
     ];
     events::emit(
         env,
-        crate::topic!(abi::BudgetSet),
+        events::topic!(abi::BudgetSet),
         key.account,
         subject,
         &counts,
@@ -635,7 +635,7 @@ pub fn remove_budget(env: &mut dyn Env, key: &AccountKey, id: B256) {
     clear_budget(env, key.budget_slot(index));
     events::emit(
         env,
-        crate::topic!(abi::BudgetRemoved),
+        events::topic!(abi::BudgetRemoved),
         key.account,
         Subject::Budget(id),
         &[],

@@ -11,7 +11,6 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{B256, U256};
-use alloy_sol_types::SolCall;
 use stylus_sdk::{abi::Bytes, ArbResult};
 
 use crate::abi::ISpendingLimitHook as I;
@@ -23,15 +22,7 @@ use crate::slots::{address_uint, uint128};
 use crate::window::{Kind, Spec};
 use crate::SpendingLimitHook;
 
-/// Each function's selector as a `u32`, so that routing compares one
-/// integer per function instead of four bytes.
-macro_rules! selectors {
-    ($($name:ident = $call:ty;)*) => {
-        $(const $name: u32 = u32::from_be_bytes(<$call as SolCall>::SELECTOR);)*
-    };
-}
-
-selectors! {
+calldata::selector_ids! {
     PRE_CHECK = I::preCheckCall;
     POST_CHECK = I::postCheckCall;
     ON_INSTALL = I::onInstallCall;
@@ -130,13 +121,10 @@ fn route(
             hook.remove_spending_limit(calldata::address(args, 0)?)?;
             Vec::new()
         }
-        GET_REMAINING_ALLOWANCE => {
-            let remaining = hook.get_remaining_allowance(
-                calldata::address(args, 0)?,
-                calldata::address(args, WORD)?,
-            );
-            remaining.to_be_bytes::<32>().to_vec()
-        }
+        GET_REMAINING_ALLOWANCE => hook
+            .get_remaining_allowance(calldata::address(args, 0)?, calldata::address(args, WORD)?)
+            .to_be_bytes::<32>()
+            .to_vec(),
         TRUSTED_FORWARDER => {
             address_word(hook.trusted_forwarder(calldata::address(args, 0)?)).to_vec()
         }

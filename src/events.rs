@@ -95,12 +95,11 @@ fn emit_limbs(
     for word in data {
         bytes.extend_from_slice(&word.to_be_bytes::<32>());
     }
-    match subject {
-        Subject::None => env.emit(&[signature, account], &bytes),
-        Subject::Token(token) => env.emit(
-            &[signature, account, crate::slots::address_word(token)],
-            &bytes,
-        ),
-        Subject::Budget(id) => env.emit(&[signature, account, id], &bytes),
-    }
+    let (second, count) = match subject {
+        Subject::None => (B256::ZERO, 2),
+        Subject::Token(token) => (crate::slots::address_word(token), 3),
+        Subject::Budget(id) => (id, 3),
+    };
+    let topics = [signature, account, second];
+    env.emit(topics.get(..count).unwrap_or(&topics), &bytes);
 }

@@ -76,13 +76,15 @@ pub fn decode(msg_data: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
 }
 
 fn decode_account_call(data: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
-    match calldata::selector(data) {
-        Some(executeCall::SELECTOR) | Some(executeFromExecutorCall::SELECTOR) => {
-            decode_execute(calldata::tail(data, 4)?)
-        }
-        Some(installModuleCall::SELECTOR) | Some(uninstallModuleCall::SELECTOR) => {
-            Err(Refusal::ModuleManagement)
-        }
+    calldata::selector_ids! {
+        EXECUTE = executeCall;
+        EXECUTE_FROM_EXECUTOR = executeFromExecutorCall;
+        INSTALL_MODULE = installModuleCall;
+        UNINSTALL_MODULE = uninstallModuleCall;
+    }
+    match calldata::selector(data).map(u32::from_be_bytes) {
+        Some(EXECUTE | EXECUTE_FROM_EXECUTOR) => decode_execute(calldata::tail(data, 4)?),
+        Some(INSTALL_MODULE | UNINSTALL_MODULE) => Err(Refusal::ModuleManagement),
         _ => Err(Refusal::UnknownFunction),
     }
 }

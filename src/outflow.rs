@@ -68,24 +68,43 @@ pub fn rule(selector: [u8; 4]) -> Option<(TokenArg, Effect)> {
     const fn charge(amount_word: usize) -> Effect {
         Effect::Charge { amount_word }
     }
-    Some(match selector {
-        IERC20::transferCall::SELECTOR
-        | IERC20::approveCall::SELECTOR
-        | IERC20::increaseAllowanceCall::SELECTOR
-        | IERC1363::transferAndCall_0Call::SELECTOR
-        | IERC1363::transferAndCall_1Call::SELECTOR
-        | IERC1363::approveAndCall_0Call::SELECTOR
-        | IERC1363::approveAndCall_1Call::SELECTOR
-        | IERC777::sendCall::SELECTOR
-        | IDai::pushCall::SELECTOR => (TokenArg::Target, charge(1)),
-        IERC20::transferFromCall::SELECTOR
-        | IERC1363::transferFromAndCall_0Call::SELECTOR
-        | IERC1363::transferFromAndCall_1Call::SELECTOR
-        | IERC777::operatorSendCall::SELECTOR
-        | IDai::moveCall::SELECTOR => (TokenArg::Target, charge(2)),
-        IPermit2::approveCall::SELECTOR => (TokenArg::Word(0), charge(2)),
-        IPermit2::transferFromCall::SELECTOR => (TokenArg::Word(3), charge(2)),
-        IERC777::authorizeOperatorCall::SELECTOR => (TokenArg::Target, Effect::Refuse),
+    calldata::selector_ids! {
+        TRANSFER = IERC20::transferCall;
+        APPROVE = IERC20::approveCall;
+        INCREASE_ALLOWANCE = IERC20::increaseAllowanceCall;
+        TRANSFER_AND_CALL = IERC1363::transferAndCall_0Call;
+        TRANSFER_AND_CALL_DATA = IERC1363::transferAndCall_1Call;
+        APPROVE_AND_CALL = IERC1363::approveAndCall_0Call;
+        APPROVE_AND_CALL_DATA = IERC1363::approveAndCall_1Call;
+        SEND = IERC777::sendCall;
+        PUSH = IDai::pushCall;
+        TRANSFER_FROM = IERC20::transferFromCall;
+        TRANSFER_FROM_AND_CALL = IERC1363::transferFromAndCall_0Call;
+        TRANSFER_FROM_AND_CALL_DATA = IERC1363::transferFromAndCall_1Call;
+        OPERATOR_SEND = IERC777::operatorSendCall;
+        MOVE = IDai::moveCall;
+        PERMIT2_APPROVE = IPermit2::approveCall;
+        PERMIT2_TRANSFER_FROM = IPermit2::transferFromCall;
+        AUTHORIZE_OPERATOR = IERC777::authorizeOperatorCall;
+    }
+    Some(match u32::from_be_bytes(selector) {
+        TRANSFER
+        | APPROVE
+        | INCREASE_ALLOWANCE
+        | TRANSFER_AND_CALL
+        | TRANSFER_AND_CALL_DATA
+        | APPROVE_AND_CALL
+        | APPROVE_AND_CALL_DATA
+        | SEND
+        | PUSH => (TokenArg::Target, charge(1)),
+        TRANSFER_FROM
+        | TRANSFER_FROM_AND_CALL
+        | TRANSFER_FROM_AND_CALL_DATA
+        | OPERATOR_SEND
+        | MOVE => (TokenArg::Target, charge(2)),
+        PERMIT2_APPROVE => (TokenArg::Word(0), charge(2)),
+        PERMIT2_TRANSFER_FROM => (TokenArg::Word(3), charge(2)),
+        AUTHORIZE_OPERATOR => (TokenArg::Target, Effect::Refuse),
         _ => return None,
     })
 }

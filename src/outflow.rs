@@ -9,6 +9,7 @@
 //! refused on tracked tokens. Every other call is not a token outflow here.
 
 use alloy_primitives::{Address, U256};
+#[cfg(not(target_arch = "wasm32"))]
 use alloy_sol_types::SolCall;
 
 use crate::abi::{IDai, IPermit2, IERC1363, IERC20, IERC777};

@@ -33,9 +33,8 @@ const POLICY: u64 = 5;
 const LIFETIME: u64 = 6;
 const WINDOWS: u64 = 8;
 const WINDOW_WORDS: u64 = 2 + RING;
-/// Budget offsets: its id, its window count, its windows (as a token's).
+/// Budget offset of its id; its windows follow as a token's do.
 const BUDGET_ID: u64 = 0;
-const BUDGET_WINDOWS: u64 = 1;
 
 /// Largest token scale: it shares the policy word.
 pub const MAX_SCALE: u128 = (1 << 96) - 1;
@@ -54,6 +53,9 @@ const SCALE: usize = 20;
 const SPEC_KIND: usize = 0;
 const SPEC_DURATION: usize = 1;
 const SPEC_ANCHOR: usize = 7;
+/// In a budget's first window spec: how many windows the budget has, so a
+/// spend learns it from a word it reads anyway.
+const SPEC_SET_COUNT: usize = 13;
 const TALLY_OCCUPIED: usize = 0;
 const TALLY_MARK: usize = 4;
 /// Where the amount of a limit, tally, cap or ring slot sits: the low half.
@@ -509,9 +511,8 @@ pub fn set_validity(
 }
 
 fn budget_window_count(env: &mut dyn Env, budget: U256) -> usize {
-    usize::try_from(amount_at(env, at(budget, BUDGET_WINDOWS)))
-        .unwrap_or(MAX_WINDOWS)
-        .min(MAX_WINDOWS)
+    let [count] = bytes_at::<1>(&env.load(window_slot(budget, 0)), SPEC_SET_COUNT);
+    usize::from(count).min(MAX_WINDOWS)
 }
 
 /// The index of budget `id` among the account's eight, if it exists.
@@ -599,8 +600,12 @@ pub fn set_budget(
         header.store(env, record);
     }
     store_windows(env, budget, windows_before, specs, now);
-    let count = u128::try_from(specs.len()).unwrap_or(u128::MAX);
-    env.store(at(budget, BUDGET_WINDOWS), u128_word(count));
+    if let Some(first) = specs.first() {
+        let mut word = spec_word(first);
+        let count = u8::try_from(specs.len()).unwrap_or(u8::MAX);
+        put_bytes(&mut word, SPEC_SET_COUNT, [count]);
+        env.store(window_slot(budget, 0), word);
+    }
     let subject = Subject::Budget(id);
     let counts = [
         calldata::uint(tokens.len() as u64),
@@ -647,7 +652,6 @@ fn clear_budget(env: &mut dyn Env, budget: U256) {
     for index in 0..budget_window_count(env, budget) {
         clear_window(env, budget, index);
     }
-    clear(env, at(budget, BUDGET_WINDOWS));
     clear(env, at(budget, BUDGET_ID));
 }
 

@@ -42,9 +42,8 @@
 //! }
 //! struct Budget {
 //!     bytes32 id;         // +0  zero: the slot is free
-//!     uint256 windows;    // +1  how many windows
-//!     uint256[6] unused;  // +2
-//!     Window[3] windows;  // +8  as a token's
+//!     uint256[7] unused;  // +1
+//!     Window[3] windows;  // +8  as a token's; byte 13 of the first spec says how many
 //! }
 //! mapping(address => Account) accounts; // slot 0
 //! ```
@@ -77,7 +76,7 @@ const ACCOUNTS_ROOT: U256 = U256::ZERO;
 const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
 /// Offset of the budgets inside an account's struct.
 const BUDGETS_OFFSET: u64 = RECORDS_OFFSET + 1;
-/// Words of one budget: id, window count, six unused, three windows.
+/// Words of one budget: id, seven unused, three windows.
 const BUDGET_WORDS: u64 = 8 + 3 * 27;
 
 /// Width of a time or duration field.

@@ -15,7 +15,7 @@ use crate::events::{self, Subject};
 use crate::install::TokenLimit;
 use crate::policy;
 use crate::slots::{
-    address_of, at, field, load_word, place, store_word, time_field, ADDRESS_BITS, TIME_BITS,
+    address_of, at, clear, field, load_word, place, store_word, time_field, ADDRESS_BITS, TIME_BITS,
 };
 pub use crate::slots::{AccountKey, MAX_TRACKED_TOKENS};
 use crate::window;
@@ -299,10 +299,7 @@ pub fn set_limit(
 /// Forgets `token`'s record (every word).
 fn clear_record(env: &mut dyn Env, slot: U256) {
     for offset in 0..RECORD_WORDS {
-        let slot = at(slot, offset);
-        if !env.load(slot).is_zero() {
-            env.store(slot, B256::ZERO);
-        }
+        clear(env, at(slot, offset));
     }
 }
 
@@ -348,9 +345,7 @@ pub fn clear_account(env: &mut dyn Env, key: &AccountKey) {
         clear_record(env, key.token_slot(token));
         env.store(key.list_slot(index), B256::ZERO);
     }
-    if !env.load(key.base).is_zero() {
-        env.store(key.base, B256::ZERO);
-    }
+    clear(env, key.base);
 }
 
 /// What the account may still spend of `token` now: 0 when untracked (the

@@ -229,20 +229,20 @@ fn load_window(env: &mut dyn Env, record: U256, index: usize, now: u64) -> Live 
 }
 
 /// Charges `amount` to `count` windows at `record`, or returns what is left in
-/// the first that cannot take it.
+/// the first that cannot take it. `None` is an amount past 128 bits, which
+/// no window can take.
 fn charge_windows(
     env: &mut dyn Env,
     record: U256,
     count: usize,
-    amount: U256,
+    amount: Option<u128>,
     now: u64,
     writes: &mut Writes,
 ) -> Result<(), U256> {
     for index in 0..count {
         let live = load_window(env, record, index, now);
-        let left = live.spec.limit.saturating_sub(live.tally.counted);
-        let Some(amount) = fit(amount) else {
-            return Err(uint128(left));
+        let Some(amount) = amount else {
+            return Err(uint128(live.spec.limit.saturating_sub(live.tally.counted)));
         };
         let charged = window::charge_window(&live.spec, live.tally, amount, |s| {
             amount_at(env, ring_slot(live.slot, s))
@@ -258,10 +258,7 @@ fn charge_windows(
 
 /// `amount` if it fits a policy amount; larger amounts exceed every policy limit.
 fn fit(amount: U256) -> Option<u128> {
-    match amount.as_limbs() {
-        [low, high, 0, 0] => Some(u128::from(*low) | u128::from(*high) << 64),
-        _ => None,
-    }
+    (amount.bit_len() <= 128).then(|| calldata::low_u128(&amount))
 }
 
 /// Checks a spend of `amount` of `token` (whose record is at `record` and
@@ -285,13 +282,14 @@ pub fn check(
         }));
     }
     let mut writes = Writes::default();
-    charge_windows(env, record, header.windows, amount, now, &mut writes)
+    let fitted = fit(amount);
+    charge_windows(env, record, header.windows, fitted, now, &mut writes)
         .map_err(|remaining| HookError::exceeded(token, amount, remaining))?;
     if header.lifetime {
         let word = env.load(at(record, LIFETIME));
         let (cap, spent) = (get_u128(&word, AMOUNT), get_u128(&word, LIFETIME_SPENT));
         let left = cap.saturating_sub(spent);
-        let Some(total) = fit(amount)
+        let Some(total) = fitted
             .filter(|a| *a <= left)
             .and_then(|a| spent.checked_add(a))
         else {
@@ -305,16 +303,14 @@ pub fn check(
     }
     // Scales are 96-bit, budget limits 128-bit: a product past 128 bits
     // exceeds any budget, and is reported as the largest word.
-    let scaled = fit(amount)
-        .and_then(|a| a.checked_mul(header.scale))
-        .map_or(U256::MAX, uint128);
+    let scaled = fitted.and_then(|a| a.checked_mul(header.scale));
     for index in budget_indexes(header.budgets) {
         let budget = key.budget_slot(index);
         let count = budget_window_count(env, budget);
         charge_windows(env, budget, count, scaled, now, &mut writes).map_err(|remaining| {
             HookError::policy(abi::BudgetExceeded {
                 budget: env.load(at(budget, BUDGET_ID)),
-                attempted: scaled,
+                attempted: scaled.map_or(U256::MAX, uint128),
                 remaining,
             })
         })?;

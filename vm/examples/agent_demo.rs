@@ -154,12 +154,7 @@ fn main() {
     // so the whole limit can go at the end of one window and again at the
     // start of the next. The owner adds a sliding window: never more than
     // 100 USDC in any 24 hours.
-    let sliding = P::Window {
-        kind: 2,
-        limit: u128::from(usdc(100)),
-        duration: U48::from(DAY),
-        anchor: U48::ZERO,
-    };
+    let sliding = policy_window(2, u128::from(usdc(100)), DAY, 0);
     let out = chain.tx(
         AGENT_ACCOUNT,
         P::setWindowsCall {

@@ -86,12 +86,7 @@ const BUDGET: B256 = B256::repeat_byte(0xb1);
 fn policy_windows(windows: &[(u8, u64, u64)]) -> Vec<P::Window> {
     windows
         .iter()
-        .map(|(kind, limit, duration)| P::Window {
-            kind: *kind,
-            limit: u128::from(*limit),
-            duration: U48::from(*duration),
-            anchor: U48::from(7),
-        })
+        .map(|(kind, limit, duration)| policy_window(*kind, u128::from(*limit), *duration, 7))
         .collect()
 }
 

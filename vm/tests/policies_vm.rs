@@ -13,20 +13,6 @@ use stylus_local_vm::Status;
 
 const BUDGET: B256 = B256::repeat_byte(0xb1);
 
-fn window(kind: u8, limit: u128, duration: u64, anchor: u64) -> P::Window {
-    P::Window {
-        kind,
-        limit,
-        duration: alloy_primitives::aliases::U48::from(duration),
-        anchor: alloy_primitives::aliases::U48::from(anchor),
-    }
-}
-
-fn ok(chain: &mut Chain, call: impl SolCall) {
-    let out = chain.tx(ALICE, call.abi_encode());
-    assert!(out.is_success(), "{out:?}");
-}
-
 fn exceeded(token: Address, attempted: u64, remaining: u64) -> Vec<u8> {
     abi::SpendingLimitExceeded {
         token,
@@ -41,13 +27,10 @@ fn a_sliding_window_holds_across_what_would_be_a_fixed_window_boundary() {
     let mut chain = Chain::new();
     // The reference window alone lets 2 x 100 through around its boundary.
     chain.install(ALICE, MUX, &[(TOKEN, 100, 3_600)]);
-    ok(
-        &mut chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows: vec![window(2, 100, 3_600, 0)],
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows: vec![policy_window(2, 100, 3_600, 0)],
+    });
     chain.vm.set_timestamp(T0 + 3_599);
     assert!(chain
         .pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(100)))
@@ -89,30 +72,21 @@ fn budgets_lifetime_caps_and_validity_through_the_abi() {
         Address::ZERO,
         &[(TOKEN, u64::MAX, 86_400), (OTHER_TOKEN, u64::MAX, 86_400)],
     );
-    ok(
-        &mut chain,
-        P::setBudgetCall {
-            budget: BUDGET,
-            tokens: vec![TOKEN, OTHER_TOKEN],
-            scales: vec![U96::from(1_000_000_000_000u64), U96::from(1)],
-            windows: vec![window(1, 40 * 10u128.pow(18), 86_400, 0)],
-        },
-    );
-    ok(
-        &mut chain,
-        P::setLifetimeCapCall {
-            token: TOKEN,
-            cap: 40_000_000,
-        },
-    );
-    ok(
-        &mut chain,
-        P::setValidityCall {
-            token: TOKEN,
-            validAfter: alloy_primitives::aliases::U48::from(T0 + 10),
-            validUntil: alloy_primitives::aliases::U48::ZERO,
-        },
-    );
+    chain.configure(P::setBudgetCall {
+        budget: BUDGET,
+        tokens: vec![TOKEN, OTHER_TOKEN],
+        scales: vec![U96::from(1_000_000_000_000u64), U96::from(1)],
+        windows: vec![policy_window(1, 40 * 10u128.pow(18), 86_400, 0)],
+    });
+    chain.configure(P::setLifetimeCapCall {
+        token: TOKEN,
+        cap: 40_000_000,
+    });
+    chain.configure(P::setValidityCall {
+        token: TOKEN,
+        validAfter: alloy_primitives::aliases::U48::from(T0 + 10),
+        validUntil: alloy_primitives::aliases::U48::ZERO,
+    });
     let early = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
     assert_eq!(
         early.output,
@@ -159,7 +133,7 @@ fn budgets_lifetime_caps_and_validity_through_the_abi() {
         vec![BUDGET]
     );
     // The budget goes; the lifetime cap still holds TOKEN to 10 more.
-    ok(&mut chain, P::removeBudgetCall { budget: BUDGET });
+    chain.configure(P::removeBudgetCall { budget: BUDGET });
     let out = chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(10_000_001)));
     assert_eq!(
         out.output,
@@ -194,7 +168,7 @@ fn malformed_policies_are_typed_errors_that_change_nothing() {
         (
             P::setWindowsCall {
                 token: TOKEN,
-                windows: vec![window(3, 1, 3_600, 0)],
+                windows: vec![policy_window(3, 1, 3_600, 0)],
             }
             .abi_encode(),
             abi::InvalidWindow { index: U256::ZERO }.abi_encode(),
@@ -202,7 +176,7 @@ fn malformed_policies_are_typed_errors_that_change_nothing() {
         (
             P::setWindowsCall {
                 token: TOKEN,
-                windows: vec![window(0, 1, 3_600, 0); 4],
+                windows: vec![policy_window(0, 1, 3_600, 0); 4],
             }
             .abi_encode(),
             abi::InvalidWindow { index: u(3) }.abi_encode(),
@@ -247,7 +221,7 @@ fn malformed_policies_are_typed_errors_that_change_nothing() {
     // A uint8 kind above 255 is malformed, as Solidity's decoder says.
     let mut wide_kind = P::setWindowsCall {
         token: TOKEN,
-        windows: vec![window(0, 1, 3_600, 0)],
+        windows: vec![policy_window(0, 1, 3_600, 0)],
     }
     .abi_encode();
     let kind_at = 4 + 32 * 3 + 30;
@@ -277,22 +251,19 @@ fn malformed_policies_are_typed_errors_that_change_nothing() {
 fn uninstall_forgets_every_policy_and_a_reinstall_starts_clean() {
     let mut chain = Chain::new();
     chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
-    ok(
-        &mut chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows: vec![window(2, 100, 86_400, 0), window(1, 100, 3_600, 0)],
-        },
-    );
-    ok(
-        &mut chain,
-        P::setBudgetCall {
-            budget: BUDGET,
-            tokens: vec![TOKEN],
-            scales: vec![U96::from(1)],
-            windows: vec![window(0, 100, 3_600, 0)],
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows: vec![
+            policy_window(2, 100, 86_400, 0),
+            policy_window(1, 100, 3_600, 0),
+        ],
+    });
+    chain.configure(P::setBudgetCall {
+        budget: BUDGET,
+        tokens: vec![TOKEN],
+        scales: vec![U96::from(1)],
+        windows: vec![policy_window(0, 100, 3_600, 0)],
+    });
     assert!(chain
         .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(100)))
         .is_success());
@@ -315,13 +286,10 @@ fn uninstall_forgets_every_policy_and_a_reinstall_starts_clean() {
     // reads again: its tally, which says which buckets count, is gone.
     assert_eq!(chain.vm.storage_of(HOOK).len(), 1);
     chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
-    ok(
-        &mut chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows: vec![window(2, 100, 86_400, 0)],
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows: vec![policy_window(2, 100, 86_400, 0)],
+    });
     assert!(chain
         .pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(100)))
         .is_success());
@@ -337,29 +305,23 @@ fn uninstall_forgets_every_policy_and_a_reinstall_starts_clean() {
 fn a_spend_under_every_policy_stays_cheap() {
     let mut chain = Chain::new();
     chain.install(ALICE, MUX, &[(TOKEN, 1_000_000, 86_400)]);
-    ok(
-        &mut chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows: vec![window(2, 1_000, 86_400, 0), window(1, 500, 3_600, 0)],
-        },
-    );
-    ok(
-        &mut chain,
-        P::setLifetimeCapCall {
-            token: TOKEN,
-            cap: 10_000,
-        },
-    );
-    ok(
-        &mut chain,
-        P::setBudgetCall {
-            budget: BUDGET,
-            tokens: vec![TOKEN],
-            scales: vec![U96::from(1)],
-            windows: vec![window(0, 800, 86_400, 0)],
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows: vec![
+            policy_window(2, 1_000, 86_400, 0),
+            policy_window(1, 500, 3_600, 0),
+        ],
+    });
+    chain.configure(P::setLifetimeCapCall {
+        token: TOKEN,
+        cap: 10_000,
+    });
+    chain.configure(P::setBudgetCall {
+        budget: BUDGET,
+        tokens: vec![TOKEN],
+        scales: vec![U96::from(1)],
+        windows: vec![policy_window(0, 800, 86_400, 0)],
+    });
     assert!(chain
         .pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(10)))
         .is_success());

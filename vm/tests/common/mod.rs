@@ -7,7 +7,9 @@ pub use calls::*;
 
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
-use spending_limit_hook::abi::{ISpendingLimitHook as I, TokenLimitInit};
+use spending_limit_hook::abi::{
+    ISpendingLimitHook as I, ISpendingLimitPolicy as P, TokenLimitInit,
+};
 use spending_limit_hook::encode;
 use stylus_local_vm::{Call, LocalVm, Outcome};
 
@@ -76,6 +78,13 @@ impl Chain {
         self.tx(account, I::onInstallCall { data: data.into() }.abi_encode())
     }
 
+    /// A configuration call by ALICE (the account under test), in a new
+    /// transaction; it must succeed.
+    pub fn configure(&mut self, call: impl SolCall) {
+        let out = self.tx(ALICE, call.abi_encode());
+        assert!(out.is_success(), "{out:?}");
+    }
+
     pub fn pre_check(&mut self, account: Address, msg_data: &[u8]) -> Outcome {
         self.tx(account, encode::pre_check(account, U256::ZERO, msg_data))
     }
@@ -109,3 +118,13 @@ impl Chain {
 }
 
 pub mod scenarios;
+
+/// A policy window: kind 0 fixed, 1 aligned (to `anchor`), 2 sliding.
+pub fn policy_window(kind: u8, limit: u128, duration: u64, anchor: u64) -> P::Window {
+    P::Window {
+        kind,
+        limit,
+        duration: U48::from(duration),
+        anchor: U48::from(anchor),
+    }
+}

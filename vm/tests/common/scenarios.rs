@@ -69,32 +69,18 @@ fn spent_to_the_limit(chain: &mut Chain) {
     chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(LIMIT)));
 }
 
-/// `call` from ALICE, which must succeed.
-fn setup_call(chain: &mut Chain, call: impl SolCall) {
-    let out = chain.tx(ALICE, call.abi_encode());
-    assert!(out.is_success(), "{out:?}");
-}
-
 fn window(kind: u8, limit: u64, duration: u64) -> P::Window {
-    P::Window {
-        kind,
-        limit: u128::from(limit),
-        duration: U48::from(duration),
-        anchor: U48::ZERO,
-    }
+    policy_window(kind, u128::from(limit), duration, 0)
 }
 
 /// TOKEN also limited by a sliding day, and spent once.
 fn sliding_spent_once(chain: &mut Chain) {
     installed(chain);
     let windows = vec![window(2, LIMIT, 86_400)];
-    setup_call(
-        chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows,
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows,
+    });
     chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
 }
 
@@ -103,24 +89,18 @@ fn sliding_spent_once(chain: &mut Chain) {
 fn every_policy_spent_once(chain: &mut Chain) {
     installed(chain);
     let windows = vec![window(2, LIMIT, 86_400), window(1, LIMIT, 3_600)];
-    setup_call(
-        chain,
-        P::setWindowsCall {
-            token: TOKEN,
-            windows,
-        },
-    );
+    chain.configure(P::setWindowsCall {
+        token: TOKEN,
+        windows,
+    });
     let cap = u128::from(LIMIT);
-    setup_call(chain, P::setLifetimeCapCall { token: TOKEN, cap });
-    setup_call(
-        chain,
-        P::setBudgetCall {
-            budget: B256::repeat_byte(0xb1),
-            tokens: vec![TOKEN],
-            scales: vec![U96::from(1)],
-            windows: vec![window(0, LIMIT, 86_400)],
-        },
-    );
+    chain.configure(P::setLifetimeCapCall { token: TOKEN, cap });
+    chain.configure(P::setBudgetCall {
+        budget: B256::repeat_byte(0xb1),
+        tokens: vec![TOKEN],
+        scales: vec![U96::from(1)],
+        windows: vec![window(0, LIMIT, 86_400)],
+    });
     chain.pre_check(ALICE, &exec_single(TOKEN, 0, &transfer(1)));
 }
 

@@ -961,11 +961,11 @@ mod tests {
         spend(&mut env, &key, USDC, 120, T0 + 4).unwrap();
         // No windows at all: the token is back on the reference path.
         set_windows(&mut env, &key, USDC, &[], T0 + 5).unwrap();
-        assert!(!load_word_bit(&mut env, key.token_slot(USDC)));
+        assert!(!has_policy_flags(&mut env, key.token_slot(USDC)));
         spend(&mut env, &key, USDC, 1_000, T0 + 6).unwrap();
     }
 
-    fn load_word_bit(env: &mut MemoryEnv, record: U256) -> bool {
+    fn has_policy_flags(env: &mut MemoryEnv, record: U256) -> bool {
         ledger::policy_bits(env, record) != 0
     }
 

@@ -5,15 +5,13 @@
 #
 # Runs the local checks first (scripts/build.sh), then `cargo stylus check`
 # against the chain, then `cargo stylus deploy` (which also activates).
-# Add --estimate-gas to only estimate. Remember to re-activate yearly.
+# Add --estimate-gas to only estimate. Remember to re-activate yearly, and
+# keep the program cached (scripts/cache.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${ENDPOINT:?set ENDPOINT to the chain's RPC URL}"
+: "${ENDPOINT:?set ENDPOINT to the RPC URL of the chain}"
 
-version=0.10.10
-if ! cargo stylus --version 2>/dev/null | grep -q "$version"; then
-  cargo install cargo-stylus --version "$version" --locked
-fi
+source scripts/lib/cargo-stylus.sh
 
 scripts/build.sh
 cargo stylus check --endpoint "$ENDPOINT"

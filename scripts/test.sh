@@ -4,6 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The chain scripts cannot run here (there is no chain), but they must parse,
+# and refuse to start without an endpoint before they install or send anything.
+for script in scripts/*.sh scripts/lib/*.sh .ci/run; do
+  bash -n "$script"
+done
+for script in scripts/deploy.sh scripts/cache.sh; do
+  if out=$(env -u ENDPOINT bash "$script" 2>&1); then
+    echo "$script ran without ENDPOINT" >&2
+    exit 1
+  fi
+  grep -q "set ENDPOINT" <<<"$out" || { echo "$script: $out" >&2; exit 1; }
+done
+
 scripts/build.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
 # The contract as it is deployed: code under `cfg(target_arch = "wasm32")`

@@ -20,8 +20,8 @@ use crate::error::HookError;
 use crate::events::{self, Subject};
 use crate::ledger;
 use crate::slots::{
-    address_uint, at, bytes_at, clear, get_u128, get_u48, put_bytes, put_u128, put_u48, u128_word,
-    uint128, AccountKey, MAX_BUDGETS,
+    address_uint, at, bytes_at, clear, get_u128, get_u48, low_bits, put_bytes, put_u128, put_u48,
+    u128_word, uint128, AccountKey, MAX_BUDGETS,
 };
 use crate::window::{self, Kind, Spec, Tally, RING};
 
@@ -302,7 +302,8 @@ pub fn check(
         writes.push(at(record, LIFETIME), lifetime_word(cap, total));
     }
     // Scales are 96-bit, budget limits 128-bit: a product past 128 bits
-    // exceeds any budget, and is reported as the largest word.
+    // exceeds any budget, and is reported as the largest word (built at run
+    // time: `U256::MAX` would be 32 bytes of data every call pays for).
     let scaled = fitted.and_then(|a| a.checked_mul(header.scale));
     for index in budget_indexes(header.budgets) {
         let budget = key.budget_slot(index);
@@ -310,7 +311,7 @@ pub fn check(
         charge_windows(env, budget, count, scaled, now, &mut writes).map_err(|remaining| {
             HookError::policy(abi::BudgetExceeded {
                 budget: env.load(at(budget, BUDGET_ID)),
-                attempted: scaled.map_or(U256::MAX, uint128),
+                attempted: scaled.map_or_else(|| low_bits(256), uint128),
                 remaining,
             })
         })?;
@@ -1086,6 +1087,30 @@ mod tests {
         assert_eq!(policy.windows[0].budget, BUDGET);
         assert_eq!(policy.windows[0].shown.spent, 100 * usd);
         assert_eq!(budget_ids(&mut env, &key), vec![BUDGET]);
+    }
+
+    #[test]
+    fn a_scaled_amount_past_128_bits_is_refused_as_the_largest_word() {
+        let (mut env, key) = setup();
+        let daily = window(Kind::Fixed, u128::MAX, 86_400);
+        set_budget(&mut env, &key, BUDGET, &[(USDC, MAX_SCALE)], &[daily], T0).unwrap();
+        // 2^40 x (2^96 - 1) needs 136 bits: no budget can hold it.
+        let amount = U256::from(1u64 << 40);
+        let state = AccountState::default();
+        assert_eq!(
+            ledger::charge(&mut env, &key, &state, USDC, amount, T0),
+            Err(HookError::policy(abi::BudgetExceeded {
+                budget: BUDGET,
+                attempted: U256::MAX,
+                remaining: U256::from(u128::MAX)
+            }))
+        );
+        assert_eq!(
+            budget_state(&mut env, &key, BUDGET, T0).windows[0]
+                .shown
+                .spent,
+            0
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 #       places that bid (0 is a valid bid while the cache has room)
 #
 # A hook runs before every execution of every account that installs it. A
-# cached program's entry costs about 900 gas; an uncached one about 20,700
+# cached program's entry costs about 900 gas; an uncached one about 20,300
 # (its size is paid on every call), which would turn a 10,800-gas spend into
 # one of about 30,500. The cache evicts the lowest bids first when it fills,
 # so check now and then that the hook is still in it.

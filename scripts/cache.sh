@@ -9,7 +9,7 @@
 # A hook runs before every execution of every account that installs it. A
 # cached program's entry costs about 900 gas; an uncached one about 20,300
 # (its size is paid on every call), which would turn a 10,800-gas spend into
-# one of about 30,500. The cache evicts the lowest bids first when it fills,
+# one of about 30,200. The cache evicts the lowest bids first when it fills,
 # so check now and then that the hook is still in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,11 +27,11 @@ pub const MODULE_TYPE_HOOK: u64 = 4;
 /// length 0). Built on each call: as a constant it would sit in the data
 /// section, which every call pays for.
 fn empty_bytes() -> Vec<u8> {
-    let mut out = alloc::vec![0u8; 64];
+    let mut out = [0u8; 64];
     if let Some(offset) = out.get_mut(31) {
         *offset = 0x20;
     }
-    out
+    out.to_vec()
 }
 
 /// What `name()` returns.

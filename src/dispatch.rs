@@ -227,18 +227,17 @@ fn route(
             let (tokens, count) = calldata::array_at(args, WORD, 1)?;
             let (scales, scale_count) = calldata::array_at(args, 2 * WORD, 1)?;
             let windows = windows_arg(args, 3 * WORD)?;
-            let members = (0..count)
-                .map(|i| {
-                    let at = i.saturating_mul(WORD);
-                    let token = calldata::address(tokens, at)?;
-                    let scale = calldata::low_u128(&calldata::uint_bits(scales, at, 96)?);
-                    Ok((token, scale))
-                })
-                .collect::<Read<Vec<_>>>();
             if count != scale_count {
                 return Err(HookError::policy(abi::InvalidBudget { budget: id }));
             }
-            hook.set_budget(id, &members?, &windows)?;
+            let mut members = Vec::with_capacity(count);
+            for i in 0..count {
+                let at = i.saturating_mul(WORD);
+                let token = calldata::address(tokens, at)?;
+                let scale = calldata::low_u128(&calldata::uint_bits(scales, at, 96)?);
+                members.push((token, scale));
+            }
+            hook.set_budget(id, &members, &windows)?;
             Vec::new()
         }
         REMOVE_BUDGET => {

@@ -214,9 +214,11 @@ pub fn is_tracked(env: &mut dyn Env, key: &AccountKey, token: Address) -> bool {
 /// The tokens the account tracks, in storage order.
 pub fn tracked_tokens(env: &mut dyn Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
-    (0..count)
-        .map(|i| address_of(env.load(key.list_slot(i))))
-        .collect()
+    let mut tokens = alloc::vec::Vec::with_capacity(count);
+    for i in 0..count {
+        tokens.push(address_of(env.load(key.list_slot(i))));
+    }
+    tokens
 }
 
 /// How `set_limit` treats a token that is already tracked.

@@ -519,10 +519,14 @@ fn find_budget(env: &mut dyn Env, key: &AccountKey, id: B256) -> Option<usize> {
 
 /// The budget ids of the account, in slot order.
 pub fn budget_ids(env: &mut dyn Env, key: &AccountKey) -> Vec<B256> {
-    (0..MAX_BUDGETS)
-        .map(|i| env.load(at(key.budget_slot(i), BUDGET_ID)))
-        .filter(|id| !id.is_zero())
-        .collect()
+    let mut ids = Vec::new();
+    for i in 0..MAX_BUDGETS {
+        let id = env.load(at(key.budget_slot(i), BUDGET_ID));
+        if !id.is_zero() {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// Takes every tracked token that is not in `keep` out of budget `index`.
@@ -772,13 +776,13 @@ pub fn budget_state(env: &mut dyn Env, key: &AccountKey, id: B256, now: u64) -> 
     };
     let budget = key.budget_slot(index);
     let count = budget_window_count(env, budget);
-    let tokens = ledger::tracked_tokens(env, key)
-        .into_iter()
-        .filter_map(|token| {
-            let header = Header::load(env, key.token_slot(token));
-            (header.budgets & budget_bit(index) != 0).then_some((token, header.scale))
-        })
-        .collect();
+    let mut tokens = Vec::new();
+    for token in ledger::tracked_tokens(env, key) {
+        let header = Header::load(env, key.token_slot(token));
+        if header.budgets & budget_bit(index) != 0 {
+            tokens.push((token, header.scale));
+        }
+    }
     let mut windows = Vec::new();
     push_window_views(&mut windows, env, (budget, count, id), now);
     BudgetView { tokens, windows }

@@ -18,6 +18,7 @@ for script in scripts/deploy.sh scripts/cache.sh; do
 done
 
 scripts/build.sh
+scripts/check-deploy.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
 # The contract as it is deployed: code under `cfg(target_arch = "wasm32")`
 # is only seen by a wasm32 build.

@@ -46,6 +46,8 @@ pub enum ArtifactError {
         size: usize,
         max: usize,
     },
+    /// Deploy bytes that are not a Stylus program's initcode.
+    Initcode(&'static str),
 }
 
 impl fmt::Display for ArtifactError {
@@ -62,6 +64,7 @@ impl fmt::Display for ArtifactError {
             Self::TooLarge { what, size, max } => {
                 write!(f, "{what} is {size} bytes, at most {max}")
             }
+            Self::Initcode(why) => write!(f, "not a Stylus program's initcode: {why}"),
         }
     }
 }
@@ -253,6 +256,47 @@ pub fn check(wasm: &[u8]) -> Result<ModuleInfo, ArtifactError> {
     Ok(info)
 }
 
+/// The EVM code cargo-stylus's initcode ends with: `PUSH32 len, DUP1,
+/// PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0, RETURN, STOP` returns the 43 bytes
+/// after itself onwards as the contract's code.
+const INITCODE_PRELUDE_TAIL: [u8; 10] =
+    [0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
+/// What a Stylus contract's code starts with, before the compressed program:
+/// the EOF-style magic, version 0, and the dictionary (0: none).
+const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
+
+/// The program (uncompressed WASM) that `initcode`, as `cargo stylus
+/// get-initcode` writes it, would deploy: so a test can check that what the
+/// local VM measures is byte for byte what goes on chain.
+pub fn program_from_initcode(initcode: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+    let (&push32, rest) = initcode
+        .split_first()
+        .ok_or(ArtifactError::Initcode("empty"))?;
+    let (len, rest) = rest
+        .split_first_chunk::<32>()
+        .filter(|_| push32 == 0x7f)
+        .ok_or(ArtifactError::Initcode("no PUSH32 of the code length"))?;
+    let code = rest
+        .split_first_chunk::<10>()
+        .filter(|(tail, _)| **tail == INITCODE_PRELUDE_TAIL)
+        .map(|(_, code)| code)
+        .ok_or(ArtifactError::Initcode("not cargo-stylus's deploy prelude"))?;
+    let len = usize::try_from(alloy_primitives::U256::from_be_bytes(*len))
+        .map_err(|_| ArtifactError::Initcode("code length overflows"))?;
+    let code = code
+        .get(..len)
+        .ok_or(ArtifactError::Initcode("shorter than its code length"))?;
+    let compressed = code
+        .strip_prefix(&STYLUS_CODE_PREFIX[..])
+        .ok_or(ArtifactError::Initcode(
+            "no Stylus prefix (or a dictionary)",
+        ))?;
+    let mut wasm = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(compressed, 4096), &mut wasm)
+        .map_err(|_| ArtifactError::Initcode("the program does not decompress"))?;
+    Ok(wasm)
+}
+
 /// Size after brotli at the settings cargo-stylus deploys with (quality 11,
 /// window 22).
 pub fn compressed_len(wasm: &[u8]) -> usize {
@@ -263,4 +307,58 @@ pub fn compressed_len(wasm: &[u8]) -> usize {
         let _ = writer.write_all(wasm);
     }
     out.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Initcode laid out as cargo-stylus lays it out, around `wasm`.
+    fn initcode(wasm: &[u8]) -> Vec<u8> {
+        let mut code = STYLUS_CODE_PREFIX.to_vec();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut code, 4096, 11, 22);
+            writer.write_all(wasm).unwrap();
+        }
+        let mut out = vec![0x7f];
+        out.extend_from_slice(&alloy_primitives::U256::from(code.len()).to_be_bytes::<32>());
+        out.extend_from_slice(&INITCODE_PRELUDE_TAIL);
+        out.extend_from_slice(&code);
+        out
+    }
+
+    const EMPTY_MODULE: &[u8] = b"\0asm\x01\0\0\0";
+
+    #[test]
+    fn the_program_comes_back_out_of_its_initcode() {
+        assert_eq!(
+            program_from_initcode(&initcode(EMPTY_MODULE)).unwrap(),
+            EMPTY_MODULE
+        );
+    }
+
+    #[test]
+    fn other_deploy_bytes_are_refused_with_the_reason() {
+        let good = initcode(EMPTY_MODULE);
+        let reason = |bytes: &[u8]| match program_from_initcode(bytes) {
+            Err(ArtifactError::Initcode(why)) => why,
+            other => panic!("expected an initcode error, got {other:?}"),
+        };
+        assert_eq!(reason(&[]), "empty");
+        assert_eq!(reason(&good[1..]), "no PUSH32 of the code length");
+        let mut prelude = good.clone();
+        prelude[35] = 0x61;
+        assert_eq!(reason(&prelude), "not cargo-stylus's deploy prelude");
+        assert_eq!(
+            reason(&good[..good.len() - 1]),
+            "shorter than its code length"
+        );
+        let mut dictionary = good.clone();
+        dictionary[43 + 3] = 1;
+        assert_eq!(reason(&dictionary), "no Stylus prefix (or a dictionary)");
+        let mut garbled = good;
+        let last = garbled.len() - 1;
+        garbled[43 + 4..last].fill(0xff);
+        assert_eq!(reason(&garbled), "the program does not decompress");
+    }
 }

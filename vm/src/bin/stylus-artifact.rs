@@ -2,6 +2,11 @@
 //! deployable program (re-encoded, custom sections dropped), runs Nitro's
 //! activation checks on it and prints its sizes. Exits non-zero when a check
 //! fails, so the build script fails with it.
+//!
+//! `stylus-artifact --same-as-initcode INITCODE.hex PROGRAM.wasm`: checks that
+//! the program `cargo stylus get-initcode` would deploy is `PROGRAM.wasm`, but
+//! for custom sections (cargo-stylus adds a project hash): the figures the
+//! local VM reports are then those of the deployed program.
 
 use std::process::ExitCode;
 
@@ -9,11 +14,18 @@ use stylus_local_vm::{artifact, pricing};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [input, output] = args.as_slice() else {
-        eprintln!("usage: stylus-artifact IN.wasm OUT.wasm");
-        return ExitCode::from(2);
+    let result = match args.as_slice() {
+        [flag, initcode, program] if flag == "--same-as-initcode" => {
+            same_as_initcode(initcode, program)
+        }
+        [input, output] => run(input, output),
+        _ => {
+            eprintln!("usage: stylus-artifact IN.wasm OUT.wasm");
+            eprintln!("       stylus-artifact --same-as-initcode INITCODE.hex PROGRAM.wasm");
+            return ExitCode::from(2);
+        }
     };
-    match run(input, output) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("stylus-artifact: {e}");
@@ -60,5 +72,32 @@ fn run(input: &str, output: &str) -> Result<(), Box<dyn std::error::Error>> {
         entry.uncached_gas()
     );
     println!("checks             passed (feature set, imports, exports, no start, limits)");
+    Ok(())
+}
+
+fn same_as_initcode(initcode: &str, program: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let hex = std::fs::read_to_string(initcode)?;
+    let hex = hex.trim();
+    let bytes = alloy_primitives::hex::decode(hex.strip_prefix("0x").unwrap_or(hex))?;
+    let deployed = artifact::reencode(&artifact::program_from_initcode(&bytes)?)?;
+    let measured = std::fs::read(program)?;
+    if deployed != measured {
+        let at = deployed
+            .iter()
+            .zip(&measured)
+            .position(|(a, b)| a != b)
+            .unwrap_or(deployed.len().min(measured.len()));
+        return Err(format!(
+            "{initcode} deploys a different program than {program}: {} vs {} bytes, first difference at byte {at}",
+            deployed.len(),
+            measured.len()
+        )
+        .into());
+    }
+    println!(
+        "{initcode} deploys {program} ({} bytes, {} compressed)",
+        measured.len(),
+        artifact::compressed_len(&measured)
+    );
     Ok(())
 }

@@ -6,11 +6,11 @@
 #   ENDPOINT=https://arb1.arbitrum.io/rpc scripts/cache.sh 0xHOOK BID_WEI --private-key-path key.txt
 #       places that bid (0 is a valid bid while the cache has room)
 #
-# A hook runs before every execution of every account that installs it. A
-# cached program's entry costs about 900 gas; an uncached one about 19,900
-# (its size is paid on every call), which would turn a 10,800-gas spend into
-# one of about 29,700. The cache evicts the lowest bids first when it fills,
-# so check now and then that the hook is still in it.
+# A hook runs before every execution of every account that installs it, and
+# out of the cache every one of those calls pays for the program's size again
+# (README, "Gas": a spend costs almost three times as much). The cache evicts
+# the lowest bids first when it fills, so check now and then that the hook is
+# still in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ENDPOINT:?set ENDPOINT to the RPC URL of the chain}"

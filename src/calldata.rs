@@ -64,7 +64,7 @@ pub fn word(data: &[u8], at: usize) -> Read<&[u8; 32]> {
 /// The word at `at` as a `uint256`.
 #[inline(never)]
 pub fn uint_at(data: &[u8], at: usize) -> Read<U256> {
-    Ok(U256::from_be_bytes(*word(data, at)?))
+    Ok(uint_from_be(word(data, at)?))
 }
 
 /// The word at `at` as an `address`; dirty upper bytes are refused, as
@@ -114,6 +114,41 @@ pub fn array_at(data: &[u8], head: usize, item_words: usize) -> Read<(&[u8], usi
         .ok_or(Malformed)?;
     let items = slice(data, start.checked_add(WORD).ok_or(Malformed)?, size)?;
     Ok((items, count))
+}
+
+/// A big-endian word as a number.
+///
+/// Written out limb by limb instead of ruint's `from_be_bytes`, whose loop
+/// over the limbs is a metered basic block per turn: every storage word, ABI
+/// word and slot goes through this or [`uint_to_be`], a few dozen times a
+/// spend.
+#[inline(never)]
+pub fn uint_from_be(word: &[u8; 32]) -> U256 {
+    let mut limbs = [0u64; 4];
+    if let ([a, b, c, d], []) = word.as_chunks::<8>() {
+        limbs = [
+            u64::from_be_bytes(*d),
+            u64::from_be_bytes(*c),
+            u64::from_be_bytes(*b),
+            u64::from_be_bytes(*a),
+        ];
+    }
+    U256::from_limbs(limbs)
+}
+
+/// A number as a big-endian word: [`uint_from_be`] the other way (ruint's
+/// `to_be_bytes` reverses the bytes in a loop of 16 metered turns).
+#[inline(never)]
+pub fn uint_to_be(value: &U256) -> [u8; 32] {
+    let [l0, l1, l2, l3] = *value.as_limbs();
+    let mut word = [0u8; 32];
+    if let ([a, b, c, d], []) = word.as_chunks_mut::<8>() {
+        *a = l3.to_be_bytes();
+        *b = l2.to_be_bytes();
+        *c = l1.to_be_bytes();
+        *d = l0.to_be_bytes();
+    }
+    word
 }
 
 /// The low 64 bits of `v` (callers have checked that it fits). Read off
@@ -179,6 +214,18 @@ mod tests {
 
     fn w(v: u64) -> [u8; 32] {
         U256::from(v).to_be_bytes()
+    }
+
+    #[test]
+    fn words_convert_as_ruint_converts_them() {
+        proptest::proptest!(|(bytes: [u8; 32])| {
+            let value = U256::from_be_bytes(bytes);
+            proptest::prop_assert_eq!(uint_from_be(&bytes), value);
+            proptest::prop_assert_eq!(uint_to_be(&value), bytes);
+        });
+        let ordered: [u8; 32] = core::array::from_fn(|i| i as u8);
+        assert_eq!(uint_from_be(&ordered), U256::from_be_bytes(ordered));
+        assert_eq!(uint_to_be(&U256::from(0x0102u64))[30..], [1, 2]);
     }
 
     #[test]

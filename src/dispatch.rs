@@ -121,10 +121,13 @@ fn route(
             hook.remove_spending_limit(calldata::address(args, 0)?)?;
             Vec::new()
         }
-        GET_REMAINING_ALLOWANCE => hook
-            .get_remaining_allowance(calldata::address(args, 0)?, calldata::address(args, WORD)?)
-            .to_be_bytes::<32>()
-            .to_vec(),
+        GET_REMAINING_ALLOWANCE => {
+            calldata::uint_to_be(&hook.get_remaining_allowance(
+                calldata::address(args, 0)?,
+                calldata::address(args, WORD)?,
+            ))
+            .to_vec()
+        }
         TRUSTED_FORWARDER => {
             address_word(hook.trusted_forwarder(calldata::address(args, 0)?)).to_vec()
         }
@@ -200,10 +203,10 @@ fn route(
             out.extend_from_slice(&bool_word(deny));
             out
         }
-        MAX_PER_CALL => hook
-            .max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?)
-            .to_be_bytes::<32>()
-            .to_vec(),
+        MAX_PER_CALL => calldata::uint_to_be(
+            &hook.max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?),
+        )
+        .to_vec(),
         SET_WINDOWS => {
             let token = calldata::address(args, 0)?;
             hook.set_windows(token, &windows_arg(args, WORD)?)?;
@@ -381,7 +384,7 @@ fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
 /// every call would cost program size on every route.
 #[inline(never)]
 fn push_word(out: &mut Vec<u8>, word: U256) {
-    out.extend_from_slice(&word.to_be_bytes::<32>());
+    out.extend_from_slice(&calldata::uint_to_be(&word));
 }
 
 /// A `bool` argument: Solidity refuses any word but 0 and 1.

@@ -261,10 +261,10 @@ enum Field<'a> {
 impl Field<'_> {
     fn word(self) -> [u8; 32] {
         match self {
-            Self::Uint(v) => v.to_be_bytes(),
+            Self::Uint(v) => calldata::uint_to_be(v),
             Self::Address(a) => crate::slots::address_word(*a).0,
             Self::Word(w) => w.0,
-            Self::Uint48(v) => calldata::uint(v.as_limbs()[0]).to_be_bytes(),
+            Self::Uint48(v) => calldata::uint_to_be(&calldata::uint(v.as_limbs()[0])),
         }
     }
 }

@@ -40,7 +40,9 @@ impl Topic {
     }
 
     fn word(self) -> B256 {
-        B256::new(U256::from_limbs([self.3, self.2, self.1, self.0]).to_be_bytes())
+        B256::new(crate::calldata::uint_to_be(&U256::from_limbs([
+            self.3, self.2, self.1, self.0,
+        ])))
     }
 }
 
@@ -93,7 +95,7 @@ fn emit_limbs(
     let account = crate::slots::address_word(account);
     let mut bytes = Vec::with_capacity(data.len().saturating_mul(32));
     for word in data {
-        bytes.extend_from_slice(&word.to_be_bytes::<32>());
+        bytes.extend_from_slice(&crate::calldata::uint_to_be(word));
     }
     let (second, count) = match subject {
         Subject::None => (B256::ZERO, 2),

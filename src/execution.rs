@@ -109,7 +109,7 @@ fn decode_single(data: &[u8]) -> Read<Execution<'_>> {
     let value: &[u8; 32] = calldata::slice(data, 20, WORD)?
         .try_into()
         .map_err(|_| Malformed)?;
-    let (target, value) = (Address::from(*target), U256::from_be_bytes(*value));
+    let (target, value) = (Address::from(*target), calldata::uint_from_be(value));
     let call_data = calldata::tail(data, 20 + WORD)?;
     Ok(Execution {
         target,

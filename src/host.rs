@@ -23,7 +23,7 @@ pub fn msg_value() -> U256 {
     let mut out = B256::ZERO;
     // SAFETY: the host writes exactly 32 bytes to the pointer.
     unsafe { hostio::msg_value(out.as_mut_ptr()) };
-    U256::from_be_bytes(out.0)
+    crate::calldata::uint_from_be(&out.0)
 }
 
 /// `address(this)`.
@@ -42,7 +42,7 @@ pub fn block_timestamp() -> u64 {
 
 /// Reads a storage slot (through the host's per-call slot cache).
 pub fn storage_load(slot: U256) -> B256 {
-    let key = B256::from(slot);
+    let key = crate::calldata::uint_to_be(&slot);
     let mut out = B256::ZERO;
     // SAFETY: both pointers are to 32-byte buffers, as the host expects.
     unsafe { hostio::storage_load_bytes32(key.as_ptr(), out.as_mut_ptr()) };
@@ -51,7 +51,7 @@ pub fn storage_load(slot: U256) -> B256 {
 
 /// Writes a storage slot into the host's cache; the entry point flushes it.
 pub fn storage_store(slot: U256, value: B256) {
-    let key = B256::from(slot);
+    let key = crate::calldata::uint_to_be(&slot);
     // SAFETY: both pointers are to 32-byte buffers, as the host expects. The
     // crate declares no SDK storage types that could hold a stale copy.
     unsafe { hostio::storage_cache_bytes32(key.as_ptr(), value.as_ptr()) };

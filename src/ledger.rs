@@ -15,21 +15,38 @@ use crate::events::{self, Subject};
 use crate::install::TokenLimit;
 use crate::policy;
 use crate::slots::{
-    address_of, at, clear, field, load_word, place, store_word, time_field, ADDRESS_BITS, TIME_BITS,
+    address_of, address_word, at, bytes_at, clear, get_u48, get_u96, load_word, put_bytes, put_u48,
+    put_u96, store_word, uint128,
 };
 pub use crate::slots::{AccountKey, MAX_TRACKED_TOKENS};
 use crate::window;
 
-/// Bit of the hot word that says limit and spent live in the wide slots.
-const WIDE_BIT: usize = 255;
-/// Bit of the hot word that says a per-call cap is set (in the record's +4).
-const CAPPED_BIT: usize = 254;
-/// Where the hot word's policy flags sit in its top limb (bits 240..253 of
-/// the word): what [`crate::policy`] holds for the token beyond the
-/// reference window. Zero: nothing, and a spend never reads further.
-const POLICY_SHIFT: u32 = 48;
-/// The policy flags' width.
-const POLICY_MASK: u64 = 0x1fff;
+// The words below are read and written a byte range at a time (byte 0 is
+// the most significant): their fields sit on byte boundaries, and plain loads
+// and stores cost a fraction of 256-bit shifts and masks in metered code.
+
+/// Hot word bytes 0..2, as a `u16`: the wide flag (bit 255 of the word: limit
+/// and spent live in the wide slots) ...
+const WIDE_FLAG: u16 = 0x8000;
+/// ... the capped flag (bit 254: a per-call cap is set, in the record's +4) ...
+const CAPPED_FLAG: u16 = 0x4000;
+/// ... and the policy flags (bits 240..253): what [`crate::policy`] holds for
+/// the token beyond the reference window. Zero: nothing, and a spend never
+/// reads further.
+const POLICY_MASK: u16 = 0x1fff;
+/// Hot word bytes 2..8: the window end.
+const END_AT: usize = 2;
+/// Hot word bytes 8..20: the limit, when compact.
+const LIMIT_AT: usize = 8;
+/// Hot word bytes 20..32: spent, when compact.
+const SPENT_AT: usize = 20;
+/// Cold word bytes 20..26: the duration, when the end saturated.
+const KEPT_AT: usize = 20;
+/// Cold word bytes 26..32: the window start.
+const START_AT: usize = 26;
+/// Account word bytes 9..12: paused (bit 0) and deny (bit 1), the token
+/// count, initialized (bit 0); the forwarder is in bytes 12..32.
+const ACCOUNT_FLAGS_AT: usize = 9;
 /// Words of a token record that this module owns.
 const RECORD_WORDS: u64 = 5;
 /// Width of the compact limit and spent fields.
@@ -51,34 +68,37 @@ pub struct AccountState {
 }
 
 impl AccountState {
-    fn unpack(word: U256) -> Self {
+    fn unpack(word: &B256) -> Self {
+        let [policy, token_count, initialized] = bytes_at::<3>(word, ACCOUNT_FLAGS_AT);
         Self {
-            forwarder: address_of(B256::from(field(word, 0, ADDRESS_BITS))),
-            initialized: word.bit(160),
-            token_count: calldata::low_u64(&field(word, 168, 8)).to_le_bytes()[0],
-            paused: word.bit(176),
-            deny_unknown: word.bit(177),
+            forwarder: address_of(*word),
+            initialized: initialized & 1 != 0,
+            token_count,
+            paused: policy & 1 != 0,
+            deny_unknown: policy & 2 != 0,
         }
     }
 
-    fn pack(&self) -> U256 {
-        let forwarder = crate::slots::address_uint(self.forwarder);
-        place(forwarder, 0, ADDRESS_BITS)
-            | place(calldata::uint(u64::from(self.initialized)), 160, 1)
-            | place(calldata::uint(u64::from(self.token_count)), 168, 8)
-            | place(calldata::uint(u64::from(self.paused)), 176, 1)
-            | place(calldata::uint(u64::from(self.deny_unknown)), 177, 1)
+    fn pack(&self) -> B256 {
+        let mut word = address_word(self.forwarder);
+        let policy = u8::from(self.paused) | if self.deny_unknown { 2 } else { 0 };
+        put_bytes(
+            &mut word,
+            ACCOUNT_FLAGS_AT,
+            [policy, self.token_count, u8::from(self.initialized)],
+        );
+        word
     }
 }
 
 /// Reads `key`'s account word.
 pub fn account(env: &mut dyn Env, key: &AccountKey) -> AccountState {
-    AccountState::unpack(load_word(env, key.base))
+    AccountState::unpack(&env.load(key.base))
 }
 
 /// Writes `key`'s account word.
 pub fn set_account(env: &mut dyn Env, key: &AccountKey, state: &AccountState) {
-    store_word(env, key.base, state.pack());
+    env.store(key.base, state.pack());
 }
 
 /// One token's configuration and usage, as the reference's `configs` returns it.
@@ -106,23 +126,27 @@ struct Hot {
 }
 
 fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
-    let word = load_word(env, slot);
+    let word = env.load(slot);
     if word.is_zero() {
         return None;
     }
-    let wide = word.bit(WIDE_BIT);
+    let top = top_bits(&word);
+    let wide = top & WIDE_FLAG != 0;
     let (limit, spent) = if wide {
         (load_word(env, at(slot, 2)), load_word(env, at(slot, 3)))
     } else {
-        (field(word, 96, COMPACT_BITS), field(word, 0, COMPACT_BITS))
+        (
+            uint128(get_u96(&word, LIMIT_AT)),
+            uint128(get_u96(&word, SPENT_AT)),
+        )
     };
     Some(Hot {
         limit,
         spent,
-        window_end: time_field(word, 192),
+        window_end: get_u48(&word, END_AT),
         wide,
-        capped: word.bit(CAPPED_BIT),
-        policy: policy_flags(word),
+        capped: top & CAPPED_FLAG != 0,
+        policy: top & POLICY_MASK,
     })
 }
 
@@ -138,11 +162,16 @@ fn store_hot(
 ) {
     let wide = limit.bit_len() > COMPACT_BITS || spent.bit_len() > COMPACT_BITS;
     let was_wide = before.is_some_and(|b| b.wide);
-    let mut word = place(calldata::uint(window_end), 192, TIME_BITS);
-    word.set_bit(CAPPED_BIT, before.is_some_and(|b| b.capped));
-    word = with_policy_flags(word, before.map_or(0, |b| b.policy));
+    let mut word = B256::ZERO;
+    put_u48(&mut word, END_AT, window_end);
+    let capped = if before.is_some_and(|b| b.capped) {
+        CAPPED_FLAG
+    } else {
+        0
+    };
+    let top = before.map_or(0, |b| b.policy) & POLICY_MASK | capped;
     if wide {
-        word.set_bit(WIDE_BIT, true);
+        put_bytes(&mut word, 0, (top | WIDE_FLAG).to_be_bytes());
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
             store_word(env, at(slot, 2), limit);
         }
@@ -150,32 +179,37 @@ fn store_hot(
             store_word(env, at(slot, 3), spent);
         }
     } else {
-        word |= place(limit, 96, COMPACT_BITS) | place(spent, 0, COMPACT_BITS);
+        put_bytes(&mut word, 0, top.to_be_bytes());
+        put_u96(&mut word, LIMIT_AT, calldata::low_u128(&limit));
+        put_u96(&mut word, SPENT_AT, calldata::low_u128(&spent));
         if was_wide {
             store_word(env, at(slot, 2), U256::ZERO);
             store_word(env, at(slot, 3), U256::ZERO);
         }
     }
-    store_word(env, slot, word);
+    env.store(slot, word);
 }
 
 /// The cold word of a window from `start` lasting `duration`. The duration
 /// is `end - start` with the end in the hot word, so it is stored only when
 /// the end saturated and that difference would lose it: changing a limit's
 /// duration then rewrites the hot word alone.
-fn cold_word(window_start: u64, window_duration: u64) -> U256 {
+fn cold_word(window_start: u64, window_duration: u64) -> B256 {
     let kept = if window_start.saturating_add(window_duration) > window::MAX_TIME {
         window_duration
     } else {
         0
     };
-    place(calldata::uint(window_start), 0, TIME_BITS) | place(calldata::uint(kept), 48, TIME_BITS)
+    let mut word = B256::ZERO;
+    put_u48(&mut word, START_AT, window_start);
+    put_u48(&mut word, KEPT_AT, kept);
+    word
 }
 
 /// The window's start and duration, from its cold word and its end.
-fn window_of(cold: U256, window_end: u64) -> (u64, u64) {
-    let start = time_field(cold, 0);
-    let kept = time_field(cold, 48);
+fn window_of(cold: &B256, window_end: u64) -> (u64, u64) {
+    let start = get_u48(cold, START_AT);
+    let kept = get_u48(cold, KEPT_AT);
     let duration = if kept != 0 {
         kept
     } else {
@@ -186,11 +220,11 @@ fn window_of(cold: U256, window_end: u64) -> (u64, u64) {
 
 /// The window's start and duration.
 fn load_window(env: &mut dyn Env, slot: U256, window_end: u64) -> (u64, u64) {
-    window_of(load_word(env, at(slot, 1)), window_end)
+    window_of(&env.load(at(slot, 1)), window_end)
 }
 
 fn store_cold(env: &mut dyn Env, slot: U256, window_start: u64, window_duration: u64) {
-    store_word(env, at(slot, 1), cold_word(window_start, window_duration));
+    env.store(at(slot, 1), cold_word(window_start, window_duration));
 }
 
 /// `token`'s configuration for the account, or `None` if it is not tracked.
@@ -260,8 +294,8 @@ pub fn set_limit(
             if on_existing == OnExisting::Refuse {
                 return Err(HookError::DuplicateToken(abi::DuplicateToken { token }));
             }
-            let cold = load_word(env, at(slot, 1));
-            (hot.spent, window_of(cold, hot.window_end).0, Some(cold))
+            let cold = env.load(at(slot, 1));
+            (hot.spent, window_of(&cold, hot.window_end).0, Some(cold))
         }
         None => {
             let index = usize::from(state.token_count);
@@ -278,7 +312,7 @@ pub fn set_limit(
     // A new duration usually changes only the end, in the hot word.
     let cold = cold_word(window_start, window_duration);
     if cold_before != Some(cold) {
-        store_word(env, at(slot, 1), cold);
+        env.store(at(slot, 1), cold);
     }
     store_hot(
         env,
@@ -427,32 +461,31 @@ pub fn charge(
     Ok(())
 }
 
-fn policy_flags(word: U256) -> u16 {
-    let flags = word.as_limbs()[3].wrapping_shr(POLICY_SHIFT) & POLICY_MASK;
-    u16::try_from(flags).unwrap_or(0)
+/// The hot word's flag bits (its first two bytes).
+fn top_bits(word: &B256) -> u16 {
+    u16::from_be_bytes(bytes_at(word, 0))
 }
 
-/// `word` with its policy flags set to `flags`. On the top limb, with
-/// immediates: a 256-bit mask would be a constant in the data section.
-fn with_policy_flags(word: U256, flags: u16) -> U256 {
-    let mut limbs = word.into_limbs();
-    let cleared = limbs[3] & !POLICY_MASK.wrapping_shl(POLICY_SHIFT);
-    limbs[3] = cleared | (u64::from(flags) & POLICY_MASK).wrapping_shl(POLICY_SHIFT);
-    U256::from_limbs(limbs)
+/// Rewrites the hot word at `slot` with its flag bits passed through
+/// `update`, unless that changes nothing.
+fn update_top_bits(env: &mut dyn Env, slot: U256, update: impl FnOnce(u16) -> u16) {
+    let mut word = env.load(slot);
+    let top = top_bits(&word);
+    let updated = update(top);
+    if updated != top {
+        put_bytes(&mut word, 0, updated.to_be_bytes());
+        env.store(slot, word);
+    }
 }
 
 /// The policy flags of the token whose record is at `slot`.
 pub(crate) fn policy_bits(env: &mut dyn Env, slot: U256) -> u16 {
-    policy_flags(load_word(env, slot))
+    top_bits(&env.load(slot)) & POLICY_MASK
 }
 
 /// Sets the policy flags of the tracked token whose record is at `slot`.
 pub(crate) fn set_policy_bits(env: &mut dyn Env, slot: U256, bits: u16) {
-    let word = load_word(env, slot);
-    let updated = with_policy_flags(word, bits);
-    if updated != word {
-        store_word(env, slot, updated);
-    }
+    update_top_bits(env, slot, |top| top & !POLICY_MASK | bits & POLICY_MASK);
 }
 
 /// Sets (or with 0, removes) `token`'s per-call cap. The token must be
@@ -464,15 +497,17 @@ pub fn set_max_per_call(
     cap: U256,
 ) -> Result<(), HookError> {
     let slot = key.token_slot(token);
-    let word = load_word(env, slot);
-    if word.is_zero() {
+    if env.load(slot).is_zero() {
         return Err(HookError::policy(abi::TokenNotLimited { token }));
     }
-    let mut updated = word;
-    updated.set_bit(CAPPED_BIT, !cap.is_zero());
-    if updated != word {
-        store_word(env, slot, updated);
-    }
+    let capped = !cap.is_zero();
+    update_top_bits(env, slot, |top| {
+        if capped {
+            top | CAPPED_FLAG
+        } else {
+            top & !CAPPED_FLAG
+        }
+    });
     store_word(env, at(slot, 4), cap);
     events::emit(
         env,
@@ -600,8 +635,95 @@ mod tests {
             paused: true,
             deny_unknown: true,
         };
-        assert_eq!(AccountState::unpack(state.pack()), state);
-        assert_eq!(AccountState::unpack(U256::ZERO), AccountState::default());
+        assert_eq!(AccountState::unpack(&state.pack()), state);
+        assert_eq!(AccountState::unpack(&B256::ZERO), AccountState::default());
+    }
+
+    /// The words are written a byte range at a time; these pin them to the
+    /// bit positions `crate::slots` documents.
+    fn word_of(fields: &[(U256, usize)]) -> B256 {
+        B256::from(
+            fields
+                .iter()
+                .fold(U256::ZERO, |word, (value, shift)| word | (*value << *shift)),
+        )
+    }
+
+    #[test]
+    fn account_word_has_the_documented_layout() {
+        let state = AccountState {
+            forwarder: Address::repeat_byte(0xfe),
+            initialized: true,
+            token_count: 50,
+            paused: false,
+            deny_unknown: true,
+        };
+        let forwarder = U256::from_be_slice(state.forwarder.as_slice());
+        let one = U256::from(1);
+        assert_eq!(
+            state.pack(),
+            word_of(&[
+                (forwarder, 0),
+                (one, 160),
+                (U256::from(50), 168),
+                (one, 177)
+            ])
+        );
+        let paused = AccountState {
+            paused: true,
+            ..AccountState::default()
+        };
+        assert_eq!(paused.pack(), word_of(&[(one, 176)]));
+    }
+
+    #[test]
+    fn token_words_have_the_documented_layout() {
+        let (mut env, key) = setup(U256::from(1_000), 3_600);
+        charge(
+            &mut env,
+            &key,
+            &AccountState::default(),
+            TOKEN,
+            U256::from(7),
+            T0 + 5,
+        )
+        .unwrap();
+        let slot = key.token_slot(TOKEN);
+        let end = U256::from(T0 + 3_600);
+        assert_eq!(
+            env.load(slot),
+            word_of(&[(U256::from(7), 0), (U256::from(1_000), 96), (end, 192)])
+        );
+        assert_eq!(env.load(at(slot, 1)), word_of(&[(U256::from(T0), 0)]));
+        // Flags: policy bits 240..253, capped 254, wide 255.
+        set_policy_bits(&mut env, slot, 0x1001);
+        set_max_per_call(&mut env, &key, TOKEN, U256::from(9)).unwrap();
+        let flags = U256::from(0x1001u64) << 240 | U256::from(1) << 254;
+        assert_eq!(
+            env.load(slot),
+            word_of(&[
+                (U256::from(7), 0),
+                (U256::from(1_000), 96),
+                (end, 192),
+                (flags, 0)
+            ])
+        );
+        let wide = U256::from(1) << 96;
+        set_limit(
+            &mut env,
+            &key,
+            &mut AccountState::default(),
+            &lim(TOKEN, wide, 3_600),
+            T0 + 6,
+            OnExisting::Update,
+        )
+        .unwrap();
+        assert_eq!(
+            env.load(slot),
+            word_of(&[(end, 192), (flags | U256::from(1) << 255, 0)])
+        );
+        assert_eq!(env.load(at(slot, 2)), B256::from(wide));
+        assert_eq!(env.load(at(slot, 3)), B256::from(U256::from(7)));
     }
 
     #[test]

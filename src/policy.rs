@@ -20,7 +20,7 @@ use crate::error::HookError;
 use crate::events::{self, Subject};
 use crate::ledger;
 use crate::slots::{
-    address_uint, at, bytes_at, clear, get_u128, get_u48, low_bits, put_bytes, put_u128, put_u48,
+    address_uint, at, bytes_at, clear, get_u128, get_u48, max_uint, put_bytes, put_u128, put_u48,
     u128_word, uint128, AccountKey, MAX_BUDGETS,
 };
 use crate::window::{self, Kind, Spec, Tally, RING};
@@ -311,7 +311,7 @@ pub fn check(
         charge_windows(env, budget, count, scaled, now, &mut writes).map_err(|remaining| {
             HookError::policy(abi::BudgetExceeded {
                 budget: env.load(at(budget, BUDGET_ID)),
-                attempted: scaled.map_or_else(|| low_bits(256), uint128),
+                attempted: scaled.map_or_else(max_uint, uint128),
                 remaining,
             })
         })?;

@@ -48,10 +48,13 @@
 //! mapping(address => Account) accounts; // slot 0
 //! ```
 //!
-//! The reference's words are packed in bits (bit 0 is the least significant
-//! bit); the policy words keep their fields on byte boundaries (byte 0 is the
-//! most significant), which compiles to plain loads and stores. A budget's
-//! tokens are the tracked tokens whose flags name it.
+//! The reference's words are described in bits (bit 0 is the least
+//! significant bit), the policy words in bytes (byte 0 is the most
+//! significant). Every field starts and ends on a byte boundary and is read
+//! and written as a byte range, which compiles to plain loads and stores
+//! instead of 256-bit shifts and masks (a shift is a loop, and every turn of
+//! a loop is a metered basic block). A budget's tokens are the tracked tokens
+//! whose flags name it.
 //!
 //! A token is tracked
 //! exactly when its hot word is non-zero: a tracked token always has a window
@@ -79,35 +82,11 @@ const BUDGETS_OFFSET: u64 = RECORDS_OFFSET + 1;
 /// Words of one budget: id, seven unused, three windows.
 const BUDGET_WORDS: u64 = 8 + 3 * 27;
 
-/// Width of a time or duration field.
-pub(crate) const TIME_BITS: usize = 48;
-/// Width of an address field.
-pub(crate) const ADDRESS_BITS: usize = 160;
-
-/// The number whose low `bits` bits are set. Built at run time from
-/// all-ones: masks written as 256-bit constants would sit in the data
-/// section, which every call pays for.
+/// The largest word, built at run time: as a constant it would be 32 bytes
+/// of the data section, which every call pays for.
 #[inline(never)]
-pub(crate) fn low_bits(bits: usize) -> U256 {
-    U256::from_limbs([u64::MAX; 4]).wrapping_shr(256usize.saturating_sub(bits))
-}
-
-/// The `bits`-wide field of `word` starting at bit `shift`.
-#[inline(never)]
-pub(crate) fn field(word: U256, shift: usize, bits: usize) -> U256 {
-    word.wrapping_shr(shift) & low_bits(bits)
-}
-
-/// `value` (cut to `bits`) placed at bit `shift`.
-#[inline(never)]
-pub(crate) fn place(value: U256, shift: usize, bits: usize) -> U256 {
-    (value & low_bits(bits)).wrapping_shl(shift)
-}
-
-/// A time or duration field; always fits, since it was masked to 48 bits.
-#[inline(never)]
-pub(crate) fn time_field(word: U256, shift: usize) -> u64 {
-    crate::calldata::low_u64(&field(word, shift, TIME_BITS))
+pub(crate) fn max_uint() -> U256 {
+    U256::from_limbs([u64::MAX; 4])
 }
 
 /// A `u128` as a word, without ruint's generic conversion.
@@ -120,13 +99,13 @@ pub(crate) const fn uint128(v: u128) -> U256 {
 /// The slot's word as a number.
 #[inline(never)]
 pub(crate) fn load_word(env: &mut dyn Env, slot: U256) -> U256 {
-    U256::from_be_bytes(env.load(slot).0)
+    calldata::uint_from_be(&env.load(slot).0)
 }
 
 /// Writes a number into the slot.
 #[inline(never)]
 pub(crate) fn store_word(env: &mut dyn Env, slot: U256, word: U256) {
-    env.store(slot, B256::from(word));
+    env.store(slot, B256::new(calldata::uint_to_be(&word)));
 }
 
 /// Clears the slot unless it is already zero (a zero write to a zero slot
@@ -166,8 +145,8 @@ pub(crate) fn address_uint(address: Address) -> U256 {
 pub(crate) fn mapping_slot(key: B256, slot: U256) -> U256 {
     let mut preimage = [[0u8; 32]; 2];
     preimage[0] = key.0;
-    preimage[1] = slot.to_be_bytes::<32>();
-    U256::from_be_bytes(keccak256(preimage.as_flattened()).0)
+    preimage[1] = calldata::uint_to_be(&slot);
+    calldata::uint_from_be(&keccak256(preimage.as_flattened()).0)
 }
 
 /// `slot + offset`; slots live on a ring of 2^256, as in Solidity.
@@ -213,9 +192,7 @@ impl AccountKey {
 
 /// `N` bytes of `word` from byte `at` (byte 0 is the most significant).
 ///
-/// The policy words ([`crate::policy`]) keep their fields on byte
-/// boundaries and are read and written with these, which compiles to plain
-/// loads and stores instead of 256-bit shifts and masks.
+/// Every packed word is read and written with these (see the layout above).
 #[inline(never)]
 pub(crate) fn bytes_at<const N: usize>(word: &B256, at: usize) -> [u8; N] {
     word.0
@@ -257,6 +234,21 @@ pub(crate) fn get_u48(word: &B256, at: usize) -> u64 {
 pub(crate) fn put_u48(word: &mut B256, at: usize, value: u64) {
     let [_, _, rest @ ..] = value.min(crate::window::MAX_TIME).to_be_bytes();
     put_bytes(word, at, rest);
+}
+
+/// The big-endian 96-bit number at byte `at`.
+#[inline(never)]
+pub(crate) fn get_u96(word: &B256, at: usize) -> u128 {
+    let [a, b, c, d, e, f, g, h, i, j, k, l] = bytes_at::<12>(word, at);
+    u128::from_be_bytes([0, 0, 0, 0, a, b, c, d, e, f, g, h, i, j, k, l])
+}
+
+/// Writes the low 96 bits of `value` at byte `at` (callers have checked that
+/// it fits).
+#[inline(never)]
+pub(crate) fn put_u96(word: &mut B256, at: usize, value: u128) {
+    let [_, _, _, _, low @ ..] = value.to_be_bytes();
+    put_bytes(word, at, low);
 }
 
 /// A `u128` as a storage word holding that number.

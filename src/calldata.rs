@@ -72,11 +72,15 @@ pub fn uint_at(data: &[u8], at: usize) -> Read<U256> {
 #[inline(never)]
 pub fn address(data: &[u8], at: usize) -> Read<Address> {
     let w = word(data, at)?;
-    let (pad, addr) = w.split_first_chunk::<12>().ok_or(Malformed)?;
-    if pad.iter().any(|b| *b != 0) {
+    // The 12 padding bytes as three 4-byte loads (a byte loop would pay a
+    // metered block per byte).
+    let ([p0, p1, p2, ..], []) = w.as_chunks::<4>() else {
+        return Err(Malformed);
+    };
+    if u32::from_ne_bytes(*p0) | u32::from_ne_bytes(*p1) | u32::from_ne_bytes(*p2) != 0 {
         return Err(Malformed);
     }
-    let addr: &[u8; 20] = addr.try_into().map_err(|_| Malformed)?;
+    let (_, addr) = w.split_last_chunk::<20>().ok_or(Malformed)?;
     Ok(Address::from(*addr))
 }
 
@@ -168,8 +172,15 @@ pub fn low_u128(v: &U256) -> u128 {
 /// `data` is refused here, so later arithmetic on it cannot overflow.
 #[inline(never)]
 pub fn offset(data: &[u8], at: usize) -> Read<usize> {
-    let v = uint_at(data, at)?;
-    let n: usize = v.try_into().map_err(|_| Malformed)?;
+    // Read as 8-byte loads rather than as a `uint256`: offsets are read
+    // several times a call, and ruint's conversion to `usize` loops.
+    let ([high0, high1, high2, low], []) = word(data, at)?.as_chunks::<8>() else {
+        return Err(Malformed);
+    };
+    if u64::from_ne_bytes(*high0) | u64::from_ne_bytes(*high1) | u64::from_ne_bytes(*high2) != 0 {
+        return Err(Malformed);
+    }
+    let n = usize::try_from(u64::from_be_bytes(*low)).map_err(|_| Malformed)?;
     if n > data.len() {
         return Err(Malformed);
     }
@@ -226,6 +237,20 @@ mod tests {
         let ordered: [u8; 32] = core::array::from_fn(|i| i as u8);
         assert_eq!(uint_from_be(&ordered), U256::from_be_bytes(ordered));
         assert_eq!(uint_to_be(&U256::from(0x0102u64))[30..], [1, 2]);
+    }
+
+    #[test]
+    fn any_dirty_padding_byte_is_refused() {
+        for i in 0..32 {
+            let mut word = [0u8; 32];
+            word[i] = 1;
+            assert_eq!(address(&word, 0).is_ok(), i >= 12, "address, byte {i}");
+            assert_eq!(
+                offset(&[word, [0; 32]].concat(), 0).is_ok(),
+                i >= 31,
+                "offset, byte {i}"
+            );
+        }
     }
 
     #[test]

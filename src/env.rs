@@ -13,8 +13,9 @@ pub trait Env {
     fn load(&mut self, slot: U256) -> B256;
     /// Sets `slot` to `value` (the host writes it back when the call ends).
     fn store(&mut self, slot: U256, value: B256);
-    /// Emits a log with `topics` and ABI-encoded `data`.
-    fn emit(&mut self, topics: &[B256], data: &[u8]);
+    /// Emits a log laid out as the Stylus host takes it: `topics` words, then
+    /// the ABI-encoded data (so the event encoder writes it once, in place).
+    fn emit(&mut self, log: &[u8], topics: usize);
 }
 
 /// The Stylus host: storage through the VM's slot cache, logs through `emit_log`.
@@ -30,8 +31,8 @@ impl Env for HostEnv {
         crate::host::storage_store(slot, value)
     }
 
-    fn emit(&mut self, topics: &[B256], data: &[u8]) {
-        crate::host::emit_log(topics, data)
+    fn emit(&mut self, log: &[u8], topics: usize) {
+        crate::host::emit_log(log, topics)
     }
 }
 
@@ -66,9 +67,10 @@ impl Env for MemoryEnv {
         }
     }
 
-    fn emit(&mut self, topics: &[B256], data: &[u8]) {
+    fn emit(&mut self, log: &[u8], topics: usize) {
+        let (topics, data) = log.split_at(topics.saturating_mul(32).min(log.len()));
         self.logs.push(RecordedLog {
-            topics: topics.to_vec(),
+            topics: topics.chunks(32).map(B256::from_slice).collect(),
             data: data.to_vec(),
         });
     }
@@ -108,7 +110,7 @@ impl Env for Overlay<'_> {
         }
     }
 
-    fn emit(&mut self, _topics: &[B256], _data: &[u8]) {}
+    fn emit(&mut self, _log: &[u8], _topics: usize) {}
 }
 
 #[cfg(test)]
@@ -124,7 +126,7 @@ mod tests {
             let mut overlay = Overlay::new(&mut base);
             overlay.store(U256::from(1), B256::with_last_byte(2));
             overlay.store(U256::from(2), B256::with_last_byte(3));
-            overlay.emit(&[B256::ZERO], &[]);
+            overlay.emit(&[0; 32], 1);
             assert_eq!(overlay.load(U256::from(1)), B256::with_last_byte(2));
             assert_eq!(overlay.load(U256::from(2)), B256::with_last_byte(3));
         }

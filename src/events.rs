@@ -91,17 +91,19 @@ fn emit_limbs(
     subject: Subject,
     data: &[U256],
 ) {
-    let signature = Topic(a, b, c, d).word();
-    let account = crate::slots::address_word(account);
-    let mut bytes = Vec::with_capacity(data.len().saturating_mul(32));
-    for word in data {
-        bytes.extend_from_slice(&crate::calldata::uint_to_be(word));
-    }
-    let (second, count) = match subject {
-        Subject::None => (B256::ZERO, 2),
-        Subject::Token(token) => (crate::slots::address_word(token), 3),
-        Subject::Budget(id) => (id, 3),
+    let (second, topics) = match subject {
+        Subject::None => (None, 2),
+        Subject::Token(token) => (Some(crate::slots::address_word(token)), 3),
+        Subject::Budget(id) => (Some(id), 3),
     };
-    let topics = [signature, account, second];
-    env.emit(topics.get(..count).unwrap_or(&topics), &bytes);
+    let mut log = Vec::with_capacity(data.len().saturating_add(topics).saturating_mul(32));
+    log.extend_from_slice(Topic(a, b, c, d).word().as_slice());
+    log.extend_from_slice(crate::slots::address_word(account).as_slice());
+    if let Some(second) = second {
+        log.extend_from_slice(second.as_slice());
+    }
+    for word in data {
+        log.extend_from_slice(&crate::calldata::uint_to_be(word));
+    }
+    env.emit(&log, topics);
 }

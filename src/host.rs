@@ -57,14 +57,8 @@ pub fn storage_store(slot: U256, value: B256) {
     unsafe { hostio::storage_cache_bytes32(key.as_ptr(), value.as_ptr()) };
 }
 
-/// Emits a log of `topics` (at most 4) and `data`.
-pub fn emit_log(topics: &[B256], data: &[u8]) {
-    let mut log =
-        alloc::vec::Vec::with_capacity(topics.len().saturating_mul(32).saturating_add(data.len()));
-    for topic in topics {
-        log.extend_from_slice(topic.as_slice());
-    }
-    log.extend_from_slice(data);
+/// Emits `log`: `topics` words (at most 4), then the data.
+pub fn emit_log(log: &[u8], topics: usize) {
     // SAFETY: the pointer and length describe `log`, which outlives the call.
-    unsafe { hostio::emit_log(log.as_ptr(), log.len(), topics.len()) };
+    unsafe { hostio::emit_log(log.as_ptr(), log.len(), topics) };
 }

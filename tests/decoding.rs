@@ -119,8 +119,8 @@ impl Env for Counting {
         self.touches += 1;
         self.inner.store(slot, value)
     }
-    fn emit(&mut self, topics: &[alloy_primitives::B256], data: &[u8]) {
-        self.inner.emit(topics, data)
+    fn emit(&mut self, log: &[u8], topics: usize) {
+        self.inner.emit(log, topics)
     }
 }
 

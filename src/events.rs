@@ -3,8 +3,6 @@
 //! rather than through alloy's generic encoder (kilobytes of program per
 //! event type). Tests check the bytes against alloy's encoding.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::{Address, B256, U256};
 
 use crate::env::Env;
@@ -96,14 +94,22 @@ fn emit_limbs(
         Subject::Token(token) => (Some(crate::slots::address_word(token)), 3),
         Subject::Budget(id) => (Some(id), 3),
     };
-    let mut log = Vec::with_capacity(data.len().saturating_add(topics).saturating_mul(32));
-    log.extend_from_slice(Topic(a, b, c, d).word().as_slice());
-    log.extend_from_slice(crate::slots::address_word(account).as_slice());
+    // Sized once and written a word at a time: pushing slices would pay for
+    // a capacity check and a call per word.
+    let mut log = alloc::vec![0u8; data.len().saturating_add(topics).saturating_mul(32)];
+    let mut words = log.as_chunks_mut::<32>().0.iter_mut();
+    let mut put = |word: [u8; 32]| {
+        if let Some(slot) = words.next() {
+            *slot = word;
+        }
+    };
+    put(Topic(a, b, c, d).word().0);
+    put(crate::slots::address_word(account).0);
     if let Some(second) = second {
-        log.extend_from_slice(second.as_slice());
+        put(second.0);
     }
     for word in data {
-        log.extend_from_slice(&crate::calldata::uint_to_be(word));
+        put(crate::calldata::uint_to_be(word));
     }
     env.emit(&log, topics);
 }

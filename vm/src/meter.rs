@@ -19,6 +19,9 @@ use crate::pricing::{self, BLOCK_HEADER_INK, MEMORY_OP_INK_PER_BYTE};
 pub const INK_LEFT: &str = "stylus_ink_left";
 /// Export name of the out-of-ink status global (Nitro's name).
 pub const INK_STATUS: &str = "stylus_ink_status";
+/// Export name prefix of the profile counters ([`instrument_profiled`]): one
+/// per defined function, followed by its index in the code section.
+pub const PROFILE_PREFIX: &str = "profile_ink_";
 
 /// Why a module cannot be metered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +48,20 @@ impl std::error::Error for MeterError {}
 
 /// Returns `wasm` with ink metering inserted and the meter's globals exported.
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    instrument_as(wasm, false)
+}
+
+/// [`instrument`], and every basic block also adds its ink to a counter of its
+/// function ([`PROFILE_PREFIX`]), so a call can say where its computation
+/// went. The program is charged exactly the same ink: the counters are the
+/// profiler's, not the program's.
+pub fn instrument_profiled(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    instrument_as(wasm, true)
+}
+
+fn instrument_as(wasm: &[u8], profile: bool) -> Result<Vec<u8>, MeterError> {
     let mut meter = Meter::scan(wasm)?;
+    meter.profile = profile;
     let mut module = wasm_encoder::Module::new();
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)
@@ -66,9 +82,12 @@ struct Meter {
     defined_params: Vec<u32>,
     /// Index of the next defined function's body.
     next_body: usize,
-    /// Index of the ink global (the status global follows it).
+    /// Index of the ink global (the status global follows it, then the
+    /// profile counters, if any).
     ink_global: u32,
     saw_globals: bool,
+    /// Whether to keep a counter of ink per function.
+    profile: bool,
 }
 
 impl Meter {
@@ -103,11 +122,16 @@ impl Meter {
             next_body: 0,
             ink_global: globals,
             saw_globals: false,
+            profile: false,
         })
     }
 
     fn status_global(&self) -> u32 {
         self.ink_global + 1
+    }
+
+    fn profile_global(&self, body: usize) -> u32 {
+        self.ink_global + 2 + body as u32
     }
 
     /// `if ink < cost { status = 1; unreachable } ink -= cost`, with the cost
@@ -146,6 +170,11 @@ impl Reencode for Meter {
         };
         globals.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
         globals.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        if self.profile {
+            for _ in &self.defined_params {
+                globals.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+            }
+        }
         self.saw_globals = true;
         Ok(())
     }
@@ -158,6 +187,12 @@ impl Reencode for Meter {
         utils::parse_export_section(self, exports, section)?;
         exports.export(INK_LEFT, ExportKind::Global, self.ink_global);
         exports.export(INK_STATUS, ExportKind::Global, self.status_global());
+        if self.profile {
+            for body in 0..self.defined_params.len() {
+                let name = format!("{PROFILE_PREFIX}{body}");
+                exports.export(&name, ExportKind::Global, self.profile_global(body));
+            }
+        }
         Ok(())
     }
 
@@ -166,11 +201,8 @@ impl Reencode for Meter {
         code: &mut CodeSection,
         func: FunctionBody<'_>,
     ) -> Result<(), ReencodeError<Self::Error>> {
-        let params = self
-            .defined_params
-            .get(self.next_body)
-            .copied()
-            .unwrap_or(0);
+        let body = self.next_body;
+        let params = self.defined_params.get(body).copied().unwrap_or(0);
         self.next_body += 1;
         let mut locals = Vec::new();
         let mut declared = 0u32;
@@ -221,6 +253,15 @@ impl Reencode for Meter {
                 let mut header = Vec::new();
                 let cost = block_ink.saturating_add(BLOCK_HEADER_INK);
                 self.charge(&mut header, Instruction::I64Const(cost as i64));
+                if self.profile {
+                    let counter = self.profile_global(body);
+                    header.extend([
+                        Instruction::GlobalGet(counter),
+                        Instruction::I64Const(cost as i64),
+                        Instruction::I64Add,
+                        Instruction::GlobalSet(counter),
+                    ]);
+                }
                 for instruction in header.iter().chain(block.iter()) {
                     function.instruction(instruction);
                 }

@@ -83,6 +83,10 @@ pub struct Outcome {
     pub logs: Vec<Log>,
     /// What it cost.
     pub gas: GasReport,
+    /// Ink of the basic blocks each function ran, by code-section index, for
+    /// a program deployed while profiling ([`LocalVm::set_profiling`]);
+    /// empty otherwise. Host calls and per-byte memory charges are not in it.
+    pub profile: Vec<u64>,
 }
 
 impl Outcome {
@@ -138,6 +142,7 @@ pub struct LocalVm {
     tx: TxState,
     timestamp: u64,
     block_number: u64,
+    profiling: bool,
 }
 
 impl Default for LocalVm {
@@ -170,7 +175,14 @@ impl LocalVm {
             tx: TxState::default(),
             timestamp: 1_700_000_000,
             block_number: 1,
+            profiling: false,
         }
+    }
+
+    /// Programs deployed from now on count the ink each function runs (see
+    /// [`Outcome::profile`]). They are charged the same ink either way.
+    pub fn set_profiling(&mut self, on: bool) {
+        self.profiling = on;
     }
 
     /// Checks `wasm` as activation would, meters it and deploys it at `address`.
@@ -183,7 +195,12 @@ impl LocalVm {
         {
             return Err(DeployError::UnknownImport(name.clone()));
         }
-        let metered = meter::instrument(wasm).map_err(DeployError::Meter)?;
+        let metered = if self.profiling {
+            meter::instrument_profiled(wasm)
+        } else {
+            meter::instrument(wasm)
+        }
+        .map_err(DeployError::Meter)?;
         let module =
             Module::new(&self.engine, &metered).map_err(|e| DeployError::Engine(e.to_string()))?;
         let entry = EntryCost::of(&info);
@@ -267,6 +284,7 @@ impl LocalVm {
         context.args = call.data.clone();
         let mut store = Store::new(&self.engine, context);
 
+        let mut profile = Vec::new();
         let mut run = || -> Result<(i32, u64), (wasmi::Error, bool)> {
             let instance = self
                 .linker
@@ -287,6 +305,13 @@ impl LocalVm {
                 .and_then(|g| g.get(&store).i32())
                 .unwrap_or(0);
             let left = ink_global.get(&store).i64().unwrap_or(0) as u64;
+            profile = (0..program.info.functions)
+                .map_while(|body| {
+                    let name = format!("{}{body}", meter::PROFILE_PREFIX);
+                    let ink = instance.get_global(&store, &name)?.get(&store).i64()?;
+                    Some(ink as u64)
+                })
+                .collect();
             match result {
                 Ok(code) => Ok((code, left)),
                 Err(e) => Err((e, status != 0)),
@@ -332,6 +357,7 @@ impl LocalVm {
             output: std::mem::take(&mut context.result),
             logs,
             gas,
+            profile,
         }
     }
 }
@@ -342,6 +368,7 @@ fn failed(status: Status, gas: GasReport) -> Outcome {
         output: Vec::new(),
         logs: Vec::new(),
         gas,
+        profile: Vec::new(),
     }
 }
 

@@ -138,3 +138,37 @@ fn storage_persists_across_calls_and_warms_per_transaction() {
         alloy_primitives::B256::with_last_byte(3)
     );
 }
+
+#[test]
+fn profiling_attributes_every_block_to_its_function_and_changes_no_cost() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (memory (export "memory") 1)
+            (global $sp (mut i32) (i32.const 0))
+            (func $helper (param i32) (result i32)
+                (loop $l
+                    local.get 0 i32.const 1 i32.sub local.tee 0
+                    br_if $l)
+                i32.const 0)
+            (func (export "user_entrypoint") (param $len i32) (result i32)
+                i32.const 5 call $helper))"#,
+    )
+    .unwrap();
+    let run = |profiling: bool| {
+        let mut vm = LocalVm::new();
+        vm.set_profiling(profiling);
+        vm.deploy_at(AT, &wasm).unwrap();
+        vm.call(AT, &Call::new(Address::ZERO, vec![]))
+    };
+    let (plain, profiled) = (run(false), run(true));
+    assert_eq!(profiled.status, Status::Success);
+    assert_eq!(profiled.gas, plain.gas);
+    assert!(plain.profile.is_empty());
+    // No host calls: every ink the program paid was a block's, and each
+    // function's share is its own (the helper's loop ran five times).
+    let [helper, entry] = profiled.profile[..] else {
+        panic!("one counter per function: {:?}", profiled.profile);
+    };
+    assert_eq!(helper + entry, profiled.gas.ink);
+    assert!(helper > 5 * 2_450 && entry > 0 && entry < helper);
+}

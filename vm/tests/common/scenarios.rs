@@ -326,7 +326,23 @@ impl Scenario {
 
     /// Runs the setup on a fresh chain, then the measured call.
     pub fn run(&self, cached: bool) -> Outcome {
+        self.run_on(Chain::new(), cached)
+    }
+
+    /// [`Scenario::run`] with `program` as the hook, deployed for profiling:
+    /// the outcome's `profile` says which functions the measured call's
+    /// computation ran in.
+    pub fn run_profiled(&self, program: &[u8]) -> Outcome {
         let mut chain = Chain::new();
+        chain.vm.set_profiling(true);
+        chain
+            .vm
+            .deploy_at(HOOK, program)
+            .expect("the profiled program deploys");
+        self.run_on(chain, true)
+    }
+
+    fn run_on(&self, mut chain: Chain, cached: bool) -> Outcome {
         (self.setup)(&mut chain);
         if !self.same_tx {
             chain.vm.begin_transaction();

@@ -69,23 +69,23 @@ pub struct AccountState {
 
 impl AccountState {
     fn unpack(word: &B256) -> Self {
-        let [policy, token_count, initialized] = bytes_at::<3>(word, ACCOUNT_FLAGS_AT);
+        let [switches, token_count, initialized] = bytes_at::<3>(word, ACCOUNT_FLAGS_AT);
         Self {
             forwarder: address_of(*word),
             initialized: initialized & 1 != 0,
             token_count,
-            paused: policy & 1 != 0,
-            deny_unknown: policy & 2 != 0,
+            paused: switches & 1 != 0,
+            deny_unknown: switches & 2 != 0,
         }
     }
 
     fn pack(&self) -> B256 {
         let mut word = address_word(self.forwarder);
-        let policy = u8::from(self.paused) | if self.deny_unknown { 2 } else { 0 };
+        let switches = u8::from(self.paused) | if self.deny_unknown { 2 } else { 0 };
         put_bytes(
             &mut word,
             ACCOUNT_FLAGS_AT,
-            [policy, self.token_count, u8::from(self.initialized)],
+            [switches, self.token_count, u8::from(self.initialized)],
         );
         word
     }

@@ -1,7 +1,8 @@
 //! Gas on the local VM is deterministic, so it can be held to figures: every
 //! scenario of the gas report must stay within 2 % of the figure checked into
-//! `tests/fixtures/gas.json`, cached and uncached. After a deliberate change,
-//! `BLESS=1 cargo test -p stylus-local-vm --test gas_regression` rewrites them.
+//! `tests/fixtures/gas.json`, cached and uncached, and the README's gas table
+//! must show exactly those figures. After a deliberate change,
+//! `BLESS=1 cargo test -p stylus-local-vm --test gas_regression` rewrites both.
 
 mod common;
 
@@ -10,6 +11,47 @@ use std::collections::BTreeMap;
 use common::scenarios;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gas.json");
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+/// The README's gas table, row by row: its words for the scenario, and the
+/// scenario whose figures it shows.
+const README_ROWS: [(&str, &str); 12] = [
+    (
+        "first spend after install, one ERC-20 transfer, via multiplexer",
+        "first spend after install (multiplexer)",
+    ),
+    (
+        "later spend in the same window, new transaction, via multiplexer",
+        "later spend, new transaction (multiplexer)",
+    ),
+    ("the same, called directly", "later spend, new transaction (direct)"),
+    ("native value, via multiplexer", "native value (multiplexer)"),
+    (
+        "batch of 10 transfers of one token, via multiplexer",
+        "batch of 10, one token (multiplexer)",
+    ),
+    (
+        "batch of 10 transfers over 3 tokens, via multiplexer",
+        "batch of 10, three tokens (multiplexer)",
+    ),
+    (
+        "first spend of a new window, via multiplexer",
+        "first spend of a new window (multiplexer)",
+    ),
+    ("over-limit revert, directly", "over-limit revert (direct)"),
+    (
+        "`setSpendingLimit` on an existing token",
+        "setSpendingLimit, existing token (direct)",
+    ),
+    ("`getRemainingAllowance`", "getRemainingAllowance (direct)"),
+    (
+        "later spend, with a sliding window too, via multiplexer",
+        "later spend, sliding window too (multiplexer)",
+    ),
+    (
+        "later spend under every policy (2 extra windows, lifetime cap, budget)",
+        "later spend, every policy (multiplexer)",
+    ),
+];
 /// Allowed growth over the checked-in figure, in percent.
 const TOLERANCE_PERCENT: u64 = 2;
 
@@ -56,4 +98,55 @@ fn no_scenario_regresses_past_the_checked_in_figures() {
         "gas regressed by more than {TOLERANCE_PERCENT} %:\n{}",
         regressions.join("\n")
     );
+    readme_shows(&fixture);
+}
+
+/// The README's gas table shows the checked-in figures (with BLESS, it is
+/// rewritten to).
+fn readme_shows(fixture: &BTreeMap<String, serde_json::Value>) {
+    let references: BTreeMap<String, Option<u64>> = scenarios::all()
+        .iter()
+        .map(|s| (s.label(), s.reference))
+        .collect();
+    let mut readme = std::fs::read_to_string(README).unwrap();
+    let mut stale = Vec::new();
+    for (words, label) in README_ROWS {
+        let figure = |kind: &str| thousands(fixture[label][kind].as_u64().unwrap());
+        let reference = references[label].map_or_else(|| "(none)".to_string(), thousands);
+        let row = format!(
+            "| {words} | {} | {} | {reference} |",
+            figure("cached"),
+            figure("uncached")
+        );
+        let prefix = format!("| {words} |");
+        let Some(line) = readme.lines().find(|l| l.starts_with(&prefix)) else {
+            panic!("the README's gas table has no row {prefix:?}");
+        };
+        if line != row {
+            stale.push(format!("{line}\n  should be\n{row}"));
+            readme = readme.replacen(line, &row, 1);
+        }
+    }
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(README, readme).unwrap();
+    } else {
+        assert!(
+            stale.is_empty(),
+            "the README's gas table is stale (BLESS=1 rewrites it):\n{}",
+            stale.join("\n")
+        );
+    }
+}
+
+/// `n` with thousands separators, as the README writes figures.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

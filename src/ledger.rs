@@ -183,8 +183,8 @@ fn store_hot(
         put_u96(&mut word, LIMIT_AT, calldata::low_u128(&limit));
         put_u96(&mut word, SPENT_AT, calldata::low_u128(&spent));
         if was_wide {
-            store_word(env, at(slot, 2), U256::ZERO);
-            store_word(env, at(slot, 3), U256::ZERO);
+            clear(env, at(slot, 2));
+            clear(env, at(slot, 3));
         }
     }
     env.store(slot, word);

@@ -517,6 +517,13 @@ fn find_budget(env: &mut dyn Env, key: &AccountKey, id: B256) -> Option<usize> {
     (0..MAX_BUDGETS).find(|i| env.load(at(key.budget_slot(*i), BUDGET_ID)) == id)
 }
 
+/// The index of the account's first free budget slot, if any. (Not
+/// `find_budget` of a zero id: a zero word passed by reference would be 32
+/// bytes of the data section, which every call pays for.)
+fn free_budget(env: &mut dyn Env, key: &AccountKey) -> Option<usize> {
+    (0..MAX_BUDGETS).find(|i| env.load(at(key.budget_slot(*i), BUDGET_ID)).is_zero())
+}
+
 /// The budget ids of the account, in slot order.
 pub fn budget_ids(env: &mut dyn Env, key: &AccountKey) -> Vec<B256> {
     let mut ids = Vec::new();
@@ -574,7 +581,7 @@ pub fn set_budget(
     validate(specs)?;
     let existing = find_budget(env, key, id);
     let index = existing
-        .or_else(|| find_budget(env, key, B256::ZERO))
+        .or_else(|| free_budget(env, key))
         .ok_or_else(invalid)?;
     // Every check before the first write.
     for (token, scale) in tokens {

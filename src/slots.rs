@@ -73,8 +73,8 @@ pub const MAX_TRACKED_TOKENS: usize = 50;
 /// Most budgets one account may hold (keeps uninstall bounded).
 pub const MAX_BUDGETS: usize = 8;
 
-/// Root slot of the `accounts` mapping.
-const ACCOUNTS_ROOT: U256 = U256::ZERO;
+/// Root slot of the `accounts` mapping (0), as the word keccak hashes.
+const ACCOUNTS_ROOT: [u8; 32] = [0; 32];
 /// Offset of the `records` mapping inside an account's struct.
 const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
 /// Offset of the budgets inside an account's struct.
@@ -141,11 +141,16 @@ pub(crate) fn address_uint(address: Address) -> U256 {
 }
 
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))` for a
-/// value-type key already widened to a word.
-pub(crate) fn mapping_slot(key: B256, slot: U256) -> U256 {
+/// value-type key already widened to a word, and the slot as a word.
+///
+/// Inlined into its two callers so that the accounts root, a constant word of
+/// zeros, is written in place: passed by reference, it would be 32 bytes of
+/// the data section, which every call pays for.
+#[inline(always)]
+fn mapping_slot(key: B256, slot: [u8; 32]) -> U256 {
     let mut preimage = [[0u8; 32]; 2];
     preimage[0] = key.0;
-    preimage[1] = calldata::uint_to_be(&slot);
+    preimage[1] = slot;
     calldata::uint_from_be(&keccak256(preimage.as_flattened()).0)
 }
 
@@ -165,6 +170,7 @@ pub struct AccountKey {
 
 impl AccountKey {
     /// The key of `account`'s state.
+    #[inline(never)]
     pub fn new(account: Address) -> Self {
         Self {
             account,
@@ -174,7 +180,10 @@ impl AccountKey {
 
     /// The first slot of `token`'s record for this account.
     pub fn token_slot(&self, token: Address) -> U256 {
-        mapping_slot(address_word(token), at(self.base, RECORDS_OFFSET))
+        mapping_slot(
+            address_word(token),
+            calldata::uint_to_be(&at(self.base, RECORDS_OFFSET)),
+        )
     }
 
     /// The first slot of budget `index` (`index < MAX_BUDGETS`).

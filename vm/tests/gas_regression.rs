@@ -23,8 +23,14 @@ const README_ROWS: [(&str, &str); 12] = [
         "later spend in the same window, new transaction, via multiplexer",
         "later spend, new transaction (multiplexer)",
     ),
-    ("the same, called directly", "later spend, new transaction (direct)"),
-    ("native value, via multiplexer", "native value (multiplexer)"),
+    (
+        "the same, called directly",
+        "later spend, new transaction (direct)",
+    ),
+    (
+        "native value, via multiplexer",
+        "native value (multiplexer)",
+    ),
     (
         "batch of 10 transfers of one token, via multiplexer",
         "batch of 10, one token (multiplexer)",

@@ -169,9 +169,10 @@ fn store_hot(
     } else {
         0
     };
-    let top = before.map_or(0, |b| b.policy) & POLICY_MASK | capped;
+    let wide_flag = if wide { WIDE_FLAG } else { 0 };
+    let top = before.map_or(0, |b| b.policy) & POLICY_MASK | capped | wide_flag;
+    put_bytes(&mut word, 0, top.to_be_bytes());
     if wide {
-        put_bytes(&mut word, 0, (top | WIDE_FLAG).to_be_bytes());
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
             store_word(env, at(slot, 2), limit);
         }
@@ -179,7 +180,6 @@ fn store_hot(
             store_word(env, at(slot, 3), spent);
         }
     } else {
-        put_bytes(&mut word, 0, top.to_be_bytes());
         put_u96(&mut word, LIMIT_AT, calldata::low_u128(&limit));
         put_u96(&mut word, SPENT_AT, calldata::low_u128(&spent));
         if was_wide {
@@ -466,10 +466,9 @@ fn top_bits(word: &B256) -> u16 {
     u16::from_be_bytes(bytes_at(word, 0))
 }
 
-/// Rewrites the hot word at `slot` with its flag bits passed through
-/// `update`, unless that changes nothing.
-fn update_top_bits(env: &mut dyn Env, slot: U256, update: impl FnOnce(u16) -> u16) {
-    let mut word = env.load(slot);
+/// Rewrites `word`, the hot word at `slot`, with its flag bits passed
+/// through `update`, unless that changes nothing.
+fn update_top_bits(env: &mut dyn Env, slot: U256, mut word: B256, update: impl FnOnce(u16) -> u16) {
     let top = top_bits(&word);
     let updated = update(top);
     if updated != top {
@@ -485,7 +484,10 @@ pub(crate) fn policy_bits(env: &mut dyn Env, slot: U256) -> u16 {
 
 /// Sets the policy flags of the tracked token whose record is at `slot`.
 pub(crate) fn set_policy_bits(env: &mut dyn Env, slot: U256, bits: u16) {
-    update_top_bits(env, slot, |top| top & !POLICY_MASK | bits & POLICY_MASK);
+    let word = env.load(slot);
+    update_top_bits(env, slot, word, |top| {
+        top & !POLICY_MASK | bits & POLICY_MASK
+    });
 }
 
 /// Sets (or with 0, removes) `token`'s per-call cap. The token must be
@@ -497,11 +499,12 @@ pub fn set_max_per_call(
     cap: U256,
 ) -> Result<(), HookError> {
     let slot = key.token_slot(token);
-    if env.load(slot).is_zero() {
+    let word = env.load(slot);
+    if word.is_zero() {
         return Err(HookError::policy(abi::TokenNotLimited { token }));
     }
     let capped = !cap.is_zero();
-    update_top_bits(env, slot, |top| {
+    update_top_bits(env, slot, word, |top| {
         if capped {
             top | CAPPED_FLAG
         } else {

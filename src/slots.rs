@@ -137,7 +137,7 @@ pub fn address_word(address: Address) -> B256 {
 /// An address as a number.
 #[inline(never)]
 pub(crate) fn address_uint(address: Address) -> U256 {
-    U256::from_be_bytes(address_word(address).0)
+    calldata::uint_from_be(&address_word(address).0)
 }
 
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))` for a

@@ -122,11 +122,10 @@ fn route(
             Vec::new()
         }
         GET_REMAINING_ALLOWANCE => {
-            calldata::uint_to_be(&hook.get_remaining_allowance(
+            uint_word(hook.get_remaining_allowance(
                 calldata::address(args, 0)?,
                 calldata::address(args, WORD)?,
             ))
-            .to_vec()
         }
         TRUSTED_FORWARDER => {
             address_word(hook.trusted_forwarder(calldata::address(args, 0)?)).to_vec()
@@ -203,10 +202,9 @@ fn route(
             out.extend_from_slice(&bool_word(deny));
             out
         }
-        MAX_PER_CALL => calldata::uint_to_be(
-            &hook.max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?),
-        )
-        .to_vec(),
+        MAX_PER_CALL => uint_word(
+            hook.max_per_call(calldata::address(args, 0)?, calldata::address(args, WORD)?),
+        ),
         SET_WINDOWS => {
             let token = calldata::address(args, 0)?;
             hook.set_windows(token, &windows_arg(args, WORD)?)?;
@@ -394,6 +392,12 @@ fn bool_arg(args: &[u8], at: usize) -> Read<bool> {
         v if v == calldata::uint(1) => Ok(true),
         _ => Err(Malformed),
     }
+}
+
+/// A `uint256` return value (inlined: a function of its own costs more than it saves).
+#[inline(always)]
+fn uint_word(value: U256) -> Vec<u8> {
+    calldata::uint_to_be(&value).to_vec()
 }
 
 fn bool_word(value: bool) -> Vec<u8> {

@@ -10,8 +10,6 @@ use alloc::vec;
 use alloc::{string::String, vec::Vec};
 
 use alloy_primitives::{aliases::U48, Address, B256, U256};
-#[cfg(target_arch = "wasm32")]
-use stylus_sdk::ArbResult;
 use stylus_sdk::{abi::Bytes, prelude::*};
 
 use crate::env::HostEnv;
@@ -31,7 +29,7 @@ fn empty_bytes() -> Vec<u8> {
     if let Some(offset) = out.get_mut(31) {
         *offset = 0x20;
     }
-    out.to_vec()
+    crate::list::copied(&out)
 }
 
 /// What `name()` returns.
@@ -47,15 +45,37 @@ pub struct SpendingLimitHook {}
 
 /// The program's entry point on chain: [`crate::dispatch`] routes the call.
 /// Natively (tests, ABI export) the SDK's router stands in for it.
+///
+/// The same steps as the one the SDK's `#[entrypoint]` writes (refuse
+/// reentry, import `pay_for_memory_grow`, read the calldata, run, flush the
+/// slot cache, set the result), except that the calldata buffer is made by
+/// [`crate::list`]: the SDK's `Vec::with_capacity` would link in `alloc`'s
+/// failure handler, whose text every call pays for.
 #[cfg(target_arch = "wasm32")]
-#[entrypoint]
-fn user_main(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
+#[allow(unsafe_code)] // `no_mangle`: the host calls the program by this name.
+#[no_mangle]
+pub extern "C" fn user_entrypoint(len: usize) -> usize {
+    if host::msg_reentrant() {
+        return 1;
+    }
+    host::import_pay_for_memory_grow();
+    let input = host::read_args(len);
     // SAFETY: the struct has no fields, so no two storage handles can alias.
     #[allow(unsafe_code)]
     let mut hook = unsafe {
-        <SpendingLimitHook as stylus_sdk::storage::StorageType>::new(U256::ZERO, 0, host)
+        <SpendingLimitHook as stylus_sdk::storage::StorageType>::new(
+            U256::ZERO,
+            0,
+            stylus_sdk::host::VM(stylus_sdk::host::WasmVM {}),
+        )
     };
-    crate::dispatch::dispatch(&mut hook, &input)
+    let (output, status) = match crate::dispatch::dispatch(&mut hook, &input) {
+        Ok(output) => (output, 0),
+        Err(output) => (output, 1),
+    };
+    host::storage_flush();
+    host::write_result(&output);
+    status
 }
 
 // Every method of the two blocks below is a thin wrapper that the router

@@ -17,6 +17,7 @@ use crate::abi::ISpendingLimitHook as I;
 use crate::abi::{self, ISpendingLimitPolicy as P};
 use crate::calldata::{self, Malformed, Read, WORD};
 use crate::error::{address_word, HookError};
+use crate::list;
 use crate::policy::{self, WindowView};
 use crate::slots::{address_uint, uint128};
 use crate::window::{Kind, Spec};
@@ -99,7 +100,7 @@ fn route(
         CONFIGS => {
             let (limit, spent, duration, start) =
                 hook.configs(calldata::address(args, 0)?, calldata::address(args, WORD)?);
-            let mut out = Vec::with_capacity(4 * WORD);
+            let mut out = list::with_capacity(4 * WORD);
             for word in [
                 limit,
                 spent,
@@ -127,9 +128,9 @@ fn route(
                 calldata::address(args, WORD)?,
             ))
         }
-        TRUSTED_FORWARDER => {
-            address_word(hook.trusted_forwarder(calldata::address(args, 0)?)).to_vec()
-        }
+        TRUSTED_FORWARDER => list::copied(&address_word(
+            hook.trusted_forwarder(calldata::address(args, 0)?),
+        )),
         SET_TRUSTED_FORWARDER => {
             hook.set_trusted_forwarder(calldata::address(args, 0)?);
             Vec::new()
@@ -149,7 +150,7 @@ fn route(
             calldata::uint_at(args, 2 * WORD)?;
             let msg_data = bytes_arg(args, 3 * WORD)?;
             let (would_pass, revert_data) = hook.preview_pre_check(account, &msg_data);
-            let mut out = Vec::with_capacity(revert_data.len().saturating_add(4 * WORD));
+            let mut out = list::with_capacity(revert_data.len().saturating_add(4 * WORD));
             push_word(&mut out, calldata::uint(u64::from(would_pass)));
             push_word(&mut out, calldata::uint((2 * WORD) as u64));
             push_bytes(&mut out, &revert_data);
@@ -168,7 +169,7 @@ fn route(
                 calldata::uint(state.window_end),
                 state.max_per_call,
             ];
-            let mut out = Vec::with_capacity(words.len().saturating_mul(WORD));
+            let mut out = list::with_capacity(words.len().saturating_mul(WORD));
             for word in words {
                 push_word(&mut out, word);
             }
@@ -176,7 +177,7 @@ fn route(
         }
         TRACKED_TOKENS => {
             let tokens = hook.tracked_tokens(calldata::address(args, 0)?);
-            let mut out = Vec::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
+            let mut out = list::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
             push_word(&mut out, calldata::uint(WORD as u64));
             push_word(&mut out, calldata::uint(tokens.len() as u64));
             for token in tokens {
@@ -199,7 +200,7 @@ fn route(
         ACCOUNT_POLICY => {
             let (paused, deny) = hook.account_policy(calldata::address(args, 0)?);
             let mut out = bool_word(paused);
-            out.extend_from_slice(&bool_word(deny));
+            list::extend(&mut out, &bool_word(deny));
             out
         }
         MAX_PER_CALL => uint_word(
@@ -231,12 +232,12 @@ fn route(
             if count != scale_count {
                 return Err(HookError::policy(abi::InvalidBudget { budget: id }));
             }
-            let mut members = Vec::with_capacity(count);
+            let mut members = list::with_capacity(count);
             for i in 0..count {
                 let at = i.saturating_mul(WORD);
                 let token = calldata::address(tokens, at)?;
                 let scale = calldata::low_u128(&calldata::uint_bits(scales, at, 96)?);
-                members.push((token, scale));
+                list::push(&mut members, (token, scale));
             }
             hook.set_budget(id, &members, &windows)?;
             Vec::new()
@@ -266,7 +267,7 @@ fn route(
             push_windows(&mut out, &policy.windows);
             push_word(&mut out, calldata::uint(policy.budgets.len() as u64));
             for id in policy.budgets {
-                out.extend_from_slice(id.as_slice());
+                list::extend(&mut out, id.as_slice());
             }
             out
         }
@@ -299,7 +300,7 @@ fn route(
             push_word(&mut out, calldata::uint(WORD as u64));
             push_word(&mut out, calldata::uint(ids.len() as u64));
             for id in ids {
-                out.extend_from_slice(id.as_slice());
+                list::extend(&mut out, id.as_slice());
             }
             out
         }
@@ -315,7 +316,9 @@ fn bytes_arg(args: &[u8], head: usize) -> Read<Bytes> {
     let offset = calldata::offset(args, head)?;
     let len = calldata::offset(args, offset)?;
     let start = offset.checked_add(WORD).ok_or(Malformed)?;
-    Ok(Bytes::from(calldata::slice(args, start, len)?.to_vec()))
+    Ok(Bytes::from(list::copied(calldata::slice(
+        args, start, len,
+    )?)))
 }
 
 /// A `Window[]` argument whose head word is at `head`. A kind the hook does
@@ -328,7 +331,7 @@ fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
             index: calldata::uint(policy::MAX_WINDOWS as u64),
         }));
     }
-    let mut windows = Vec::with_capacity(count);
+    let mut windows = list::with_capacity(count);
     for index in 0..count {
         let at = index.saturating_mul(4 * WORD);
         let [code, ..] = calldata::low_u64(&calldata::uint_bits(items, at, 8)?).to_le_bytes();
@@ -340,12 +343,13 @@ fn windows_arg(args: &[u8], head: usize) -> Result<Vec<Spec>, HookError> {
                 index: calldata::uint(index as u64),
             })
         })?;
-        windows.push(Spec {
+        let spec = Spec {
             kind,
             limit: calldata::low_u128(&limit),
             duration,
             anchor,
-        });
+        };
+        list::push(&mut windows, spec);
     }
     Ok(windows)
 }
@@ -374,7 +378,7 @@ fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
         ] {
             push_word(out, word);
         }
-        out.extend_from_slice(budget.as_slice());
+        list::extend(out, budget.as_slice());
     }
 }
 
@@ -382,7 +386,7 @@ fn push_windows(out: &mut Vec<u8>, windows: &[WindowView]) {
 /// every call would cost program size on every route.
 #[inline(never)]
 fn push_word(out: &mut Vec<u8>, word: U256) {
-    out.extend_from_slice(&calldata::uint_to_be(&word));
+    list::extend(out, &calldata::uint_to_be(&word));
 }
 
 /// A `bool` argument: Solidity refuses any word but 0 and 1.
@@ -397,18 +401,18 @@ fn bool_arg(args: &[u8], at: usize) -> Read<bool> {
 /// A `uint256` return value (inlined: a function of its own costs more than it saves).
 #[inline(always)]
 fn uint_word(value: U256) -> Vec<u8> {
-    calldata::uint_to_be(&value).to_vec()
+    list::copied(&calldata::uint_to_be(&value))
 }
 
 fn bool_word(value: bool) -> Vec<u8> {
     let mut word = [0u8; 32];
     word[31] = u8::from(value);
-    word.to_vec()
+    list::copied(&word)
 }
 
 /// ABI-encodes a `string` return value.
 fn string_return(value: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(3 * WORD);
+    let mut out = list::with_capacity(3 * WORD);
     push_word(&mut out, calldata::uint(WORD as u64));
     push_bytes(&mut out, value.as_bytes());
     out
@@ -417,10 +421,11 @@ fn string_return(value: &str) -> Vec<u8> {
 /// Appends a dynamic value's tail: its length, then its bytes, padded.
 fn push_bytes(out: &mut Vec<u8>, value: &[u8]) {
     push_word(out, calldata::uint(value.len() as u64));
-    out.extend_from_slice(value);
-    let padded = calldata::padded(value.len()).unwrap_or(value.len());
-    out.resize(
-        out.len().saturating_add(padded.saturating_sub(value.len())),
-        0,
-    );
+    list::extend(out, value);
+    let padding =
+        calldata::padded(value.len()).map_or(0, |padded| padded.saturating_sub(value.len()));
+    // A local, not `&[0; WORD]`: a promoted constant would sit in the data
+    // section, which every call pays for.
+    let zeros = [0u8; WORD];
+    list::extend(out, zeros.get(..padding).unwrap_or_default());
 }

@@ -1,6 +1,8 @@
 //! How accounts, bundlers and the multiplexer encode the calls the hook sees.
 //! The inverse of [`crate::execution`] and [`crate::check::decode_args`]: for
 //! tests, for agents that want to dry-run a call, and for scripts.
+//! Never part of the program, so it builds its bytes with `Vec` freely.
+#![allow(clippy::disallowed_methods)]
 
 use alloc::vec::Vec;
 

@@ -54,6 +54,9 @@ pub struct MemoryEnv {
     pub logs: Vec<RecordedLog>,
 }
 
+// Never part of the program (tests and dry runs off chain), so it records logs
+// with `Vec` freely.
+#[allow(clippy::disallowed_methods)]
 impl Env for MemoryEnv {
     fn load(&mut self, slot: U256) -> B256 {
         self.slots.get(&slot).copied().unwrap_or_default()
@@ -106,7 +109,7 @@ impl Env for Overlay<'_> {
     fn store(&mut self, slot: U256, value: B256) {
         match self.writes.iter_mut().find(|(s, _)| *s == slot) {
             Some(entry) => entry.1 = value,
-            None => self.writes.push((slot, value)),
+            None => crate::list::push(&mut self.writes, (slot, value)),
         }
     }
 

@@ -130,8 +130,8 @@ impl HookError {
     /// kilobytes of program per error type; a test checks it against alloy.
     pub fn encode(&self) -> Vec<u8> {
         let (selector, fields) = self.parts();
-        let mut out = Vec::with_capacity(4 + 3 * 32);
-        out.extend_from_slice(&selector);
+        let mut out = crate::list::with_capacity(4 + 3 * 32);
+        crate::list::extend(&mut out, &selector);
         for field in fields.into_iter().flatten() {
             push(&mut out, field.word());
         }
@@ -271,7 +271,7 @@ impl Field<'_> {
 
 #[inline(never)]
 fn push(out: &mut Vec<u8>, word: [u8; 32]) {
-    out.extend_from_slice(&word);
+    crate::list::extend(out, &word);
 }
 
 type Word = [u8; 32];

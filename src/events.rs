@@ -96,7 +96,7 @@ fn emit_limbs(
     };
     // Sized once and written a word at a time: pushing slices would pay for
     // a capacity check and a call per word.
-    let mut log = alloc::vec![0u8; data.len().saturating_add(topics).saturating_mul(32)];
+    let mut log = crate::list::zeroed(data.len().saturating_add(topics).saturating_mul(32));
     let mut words = log.as_chunks_mut::<32>().0.iter_mut();
     let mut put = |word: [u8; 32]| {
         if let Some(slot) = words.next() {

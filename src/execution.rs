@@ -16,6 +16,7 @@ use crate::abi::IERC7579Account::{
     executeCall, executeFromExecutorCall, executeUserOpCall, installModuleCall, uninstallModuleCall,
 };
 use crate::calldata::{self, Malformed, Read, WORD};
+use crate::list;
 
 /// One call the account makes: `target.call{value}(call_data)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +95,7 @@ fn decode_execute(args: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
     let mode = calldata::word(args, 0)?;
     let (execution_data, _) = calldata::bytes_at(args, WORD, 2 * WORD)?;
     match mode[0] {
-        CALLTYPE_SINGLE => Ok(alloc::vec![decode_single(execution_data)?]),
+        CALLTYPE_SINGLE => Ok(list::copied(&[decode_single(execution_data)?])),
         CALLTYPE_BATCH => Ok(decode_batch(execution_data)?),
         CALLTYPE_DELEGATECALL => Err(Refusal::DelegateCall),
         _ => Err(Refusal::InvalidCallType),
@@ -130,7 +131,7 @@ fn decode_batch(data: &[u8]) -> Read<Vec<Execution<'_>>> {
     if min_size > elements.len() {
         return Err(Malformed);
     }
-    let mut executions = Vec::with_capacity(count);
+    let mut executions = list::with_capacity(count);
     let mut next = count.checked_mul(WORD).ok_or(Malformed)?;
     for i in 0..count {
         calldata::expect_offset(elements, i.checked_mul(WORD).ok_or(Malformed)?, next)?;
@@ -138,11 +139,14 @@ fn decode_batch(data: &[u8]) -> Read<Vec<Execution<'_>>> {
         let target = calldata::address(element, 0)?;
         let value = calldata::uint_at(element, WORD)?;
         let (call_data, end) = calldata::bytes_at(element, 2 * WORD, 3 * WORD)?;
-        executions.push(Execution {
-            target,
-            value,
-            call_data,
-        });
+        list::push(
+            &mut executions,
+            Execution {
+                target,
+                value,
+                call_data,
+            },
+        );
         next = next.checked_add(end).ok_or(Malformed)?;
     }
     if next != elements.len() {

@@ -4,7 +4,7 @@
 //! handle: a trait object keeps every host function and its glue alive in the
 //! program (all 34 imports), which costs size and, through the entry cost,
 //! gas on every call. Natively (motsu tests) the same symbols are motsu's.
-//! This is the crate's only `unsafe` code.
+//! Beside [`crate::list`], this is the crate's only `unsafe` code.
 #![allow(unsafe_code)]
 
 use alloy_primitives::{Address, B256, U256};
@@ -55,6 +55,46 @@ pub fn storage_store(slot: U256, value: B256) {
     // SAFETY: both pointers are to 32-byte buffers, as the host expects. The
     // crate declares no SDK storage types that could hold a stale copy.
     unsafe { hostio::storage_cache_bytes32(key.as_ptr(), value.as_ptr()) };
+}
+
+/// Whether this call re-enters the program (the SDK's entry point refuses
+/// that unless built `reentrant`; so does ours).
+#[cfg(target_arch = "wasm32")]
+pub fn msg_reentrant() -> bool {
+    // SAFETY: no pointers involved.
+    unsafe { hostio::msg_reentrant() }
+}
+
+/// The call's calldata, `len` bytes as the entry point was told.
+#[cfg(target_arch = "wasm32")]
+pub fn read_args(len: usize) -> alloc::vec::Vec<u8> {
+    let mut input = crate::list::zeroed(len);
+    // SAFETY: the host writes exactly `len` bytes, and `input` holds `len`.
+    unsafe { hostio::read_args(input.as_mut_ptr()) };
+    input
+}
+
+/// Sets the call's return or revert data.
+#[cfg(target_arch = "wasm32")]
+pub fn write_result(data: &[u8]) {
+    // SAFETY: the pointer and length describe `data`, which outlives the call.
+    unsafe { hostio::write_result(data.as_ptr(), data.len()) };
+}
+
+/// Writes the slots cached by [`storage_store`] back, keeping the cache.
+#[cfg(target_arch = "wasm32")]
+pub fn storage_flush() {
+    // SAFETY: no pointers involved.
+    unsafe { hostio::storage_flush_cache(false) };
+}
+
+/// Pays for no new pages. Nitro's activation inserts calls to this import
+/// wherever memory grows, so the program must import it, as the SDK's entry
+/// point does by calling it once (8,700 ink, under a gas).
+#[cfg(target_arch = "wasm32")]
+pub fn import_pay_for_memory_grow() {
+    // SAFETY: no pointers involved.
+    unsafe { hostio::pay_for_memory_grow(0) };
 }
 
 /// Emits `log`: `topics` words (at most 4), then the data.

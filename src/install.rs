@@ -67,14 +67,15 @@ fn limits_at(data: &[u8], at: usize) -> Read<(Vec<TokenLimit>, usize)> {
     let start = at.checked_add(WORD).ok_or(Malformed)?;
     let size = count.checked_mul(ENTRY).ok_or(Malformed)?;
     let entries = calldata::slice(data, start, size)?;
-    let mut limits = Vec::with_capacity(count);
+    let mut limits = crate::list::with_capacity(count);
     let mut at = 0;
     while at < entries.len() {
-        limits.push(TokenLimit {
+        let limit = TokenLimit {
             token: calldata::address(entries, at)?,
             limit: calldata::uint_at(entries, at.saturating_add(WORD))?,
             window_duration: calldata::uint48(entries, at.saturating_add(2 * WORD))?,
-        });
+        };
+        crate::list::push(&mut limits, limit);
         at = at.saturating_add(ENTRY);
     }
     Ok((limits, start.checked_add(size).ok_or(Malformed)?))

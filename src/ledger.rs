@@ -248,9 +248,9 @@ pub fn is_tracked(env: &mut dyn Env, key: &AccountKey, token: Address) -> bool {
 /// The tokens the account tracks, in storage order.
 pub fn tracked_tokens(env: &mut dyn Env, key: &AccountKey) -> alloc::vec::Vec<Address> {
     let count = usize::from(account(env, key).token_count).min(MAX_TRACKED_TOKENS);
-    let mut tokens = alloc::vec::Vec::with_capacity(count);
+    let mut tokens = crate::list::with_capacity(count);
     for i in 0..count {
-        tokens.push(address_of(env.load(key.list_slot(i))));
+        crate::list::push(&mut tokens, address_of(env.load(key.list_slot(i))));
     }
     tokens
 }

@@ -19,6 +19,7 @@ use crate::env::Env;
 use crate::error::HookError;
 use crate::events::{self, Subject};
 use crate::ledger;
+use crate::list;
 use crate::slots::{
     address_uint, at, bytes_at, clear, get_u128, get_u48, max_uint, put_bytes, put_u128, put_u48,
     u128_word, uint128, AccountKey, MAX_BUDGETS,
@@ -68,7 +69,7 @@ pub struct Writes(Vec<(U256, B256)>);
 
 impl Writes {
     fn push(&mut self, slot: U256, word: B256) {
-        self.0.push((slot, word));
+        crate::list::push(&mut self.0, (slot, word));
     }
 
     /// Makes the writes, in order.
@@ -530,7 +531,7 @@ pub fn budget_ids(env: &mut dyn Env, key: &AccountKey) -> Vec<B256> {
     for i in 0..MAX_BUDGETS {
         let id = env.load(at(key.budget_slot(i), BUDGET_ID));
         if !id.is_zero() {
-            ids.push(id);
+            list::push(&mut ids, id);
         }
     }
     ids
@@ -729,11 +730,12 @@ fn push_window_views(
 ) {
     for index in 0..count {
         let live = load_window(env, record, index, now);
-        views.push(WindowView {
+        let view = WindowView {
             spec: live.spec,
             shown: window::show(&live.spec, live.tally),
             budget,
-        });
+        };
+        list::push(views, view);
     }
 }
 
@@ -754,7 +756,7 @@ pub fn token_policy(env: &mut dyn Env, key: &AccountKey, token: Address, now: u6
         let id = env.load(at(budget, BUDGET_ID));
         let count = budget_window_count(env, budget);
         push_window_views(&mut windows, env, (budget, count, id), now);
-        budgets.push(id);
+        list::push(&mut budgets, id);
     }
     TokenPolicy {
         valid_after: header.valid_after,
@@ -787,7 +789,7 @@ pub fn budget_state(env: &mut dyn Env, key: &AccountKey, id: B256, now: u64) -> 
     for token in ledger::tracked_tokens(env, key) {
         let header = Header::load(env, key.token_slot(token));
         if header.budgets & budget_bit(index) != 0 {
-            tokens.push((token, header.scale));
+            list::push(&mut tokens, (token, header.scale));
         }
     }
     let mut windows = Vec::new();

@@ -82,22 +82,61 @@ pub fn extend<T: Copy>(list: &mut Vec<T>, values: &[T]) {
 
 /// Makes room for `additional` more elements: a list that must grow moves
 /// to an allocation of at least twice its capacity, as `Vec` itself would.
+#[inline(always)]
 fn reserve<T: Copy>(list: &mut Vec<T>, additional: usize) {
-    let len = list.len();
-    if list.capacity().wrapping_sub(len) >= additional {
+    if list.capacity().wrapping_sub(list.len()) >= additional {
         return;
     }
-    let Some(needed) = len.checked_add(additional) else {
-        out_of_memory(Layout::new::<T>())
+    let (len, capacity) = (list.len(), list.capacity());
+    let old = core::mem::ManuallyDrop::new(core::mem::take(list)).as_mut_ptr();
+    let (ptr, capacity) = grow(old.cast(), len, capacity, additional, Layout::new::<T>());
+    // SAFETY: `grow` moved the first `len` elements of the old allocation to
+    // `ptr`, which the global allocator holds for `capacity` elements of `T`
+    // (the layout passed in is `T`'s), and released the old one.
+    *list = unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, capacity) };
+}
+
+/// The one body behind every list's growth, in bytes (a generic one would be
+/// copied into the program once per element type): a new allocation of at
+/// least `len + additional` elements of `element`, with the first `len` of
+/// the old one moved into it. Returns the allocation and its capacity.
+#[inline(never)]
+fn grow(
+    old: *mut u8,
+    len: usize,
+    capacity: usize,
+    additional: usize,
+    element: Layout,
+) -> (*mut u8, usize) {
+    let grown = len
+        .checked_add(additional)
+        .map(|needed| needed.max(capacity.saturating_mul(2)).max(4));
+    let layout_of = |count: usize| {
+        let size = element.size().checked_mul(count)?;
+        Layout::from_size_align(size, element.align()).ok()
     };
-    let mut grown = with_capacity(needed.max(list.capacity().saturating_mul(2)).max(4));
-    if let Some(room) = grown.spare_capacity_mut().get_mut(..len) {
-        room.write_copy_of_slice(list);
-        // SAFETY: the first `len` elements were just copied in, and the new
-        // capacity is at least `len + additional`.
-        unsafe { grown.set_len(len) }
+    let (Some(grown), Some(before)) = (grown, layout_of(capacity)) else {
+        out_of_memory(element)
+    };
+    let Some(after) = layout_of(grown) else {
+        out_of_memory(element)
+    };
+    let ptr = if before.size() == 0 {
+        // SAFETY: only zero-sized lists and lists with no capacity get here
+        // with a zero size; a zero-sized `T` never grows (its capacity is
+        // unbounded), so `after` is not zero-sized.
+        unsafe { alloc::alloc::alloc(after) }
+    } else {
+        // SAFETY: `old` was allocated by the global allocator with `before`
+        // (a `Vec`'s buffer of `capacity` elements), `after` has the same
+        // alignment and a larger, non-zero size; `realloc` keeps the first
+        // `len` elements and releases the old allocation.
+        unsafe { alloc::alloc::realloc(old, before, after.size()) }
+    };
+    if ptr.is_null() {
+        out_of_memory(after)
     }
-    *list = grown;
+    (ptr, grown)
 }
 
 /// An allocation failed or its size overflowed: stop the call. In the
@@ -155,6 +194,39 @@ mod tests {
         assert_eq!(copied(&[9u16, 8, 7]), [9, 8, 7]);
         assert_eq!(copied::<u16>(&[]), Vec::<u16>::new());
         assert_eq!(with_capacity::<u32>(0).capacity(), 0);
+    }
+
+    #[test]
+    fn any_sequence_of_pushes_and_extends_builds_what_vec_builds() {
+        // Elements of three sizes and alignments through the one `grow`.
+        fn check<T: Copy + PartialEq + core::fmt::Debug>(
+            start: usize,
+            steps: &[Vec<T>],
+        ) -> Result<(), proptest::test_runner::TestCaseError> {
+            let mut list = with_capacity::<T>(start);
+            let mut expected = Vec::new();
+            for step in steps {
+                match step.as_slice() {
+                    [one] => push(&mut list, *one),
+                    many => extend(&mut list, many),
+                }
+                expected.extend_from_slice(step);
+                proptest::prop_assert_eq!(&list, &expected);
+                proptest::prop_assert!(list.capacity() >= list.len());
+            }
+            Ok(())
+        }
+        use proptest::collection::vec;
+        proptest::proptest!(|(
+            start in 0usize..6,
+            bytes in vec(vec(proptest::prelude::any::<u8>(), 0..40), 0..12),
+            words in vec(vec(proptest::prelude::any::<[u64; 5]>(), 0..5), 0..12),
+            pairs in vec(vec(proptest::prelude::any::<(u16, u128)>(), 0..5), 0..12),
+        )| {
+            check(start, &bytes)?;
+            check(start, &words)?;
+            check(start, &pairs)?;
+        });
     }
 
     #[test]

@@ -316,9 +316,8 @@ fn bytes_arg(args: &[u8], head: usize) -> Read<Bytes> {
     let offset = calldata::offset(args, head)?;
     let len = calldata::offset(args, offset)?;
     let start = offset.checked_add(WORD).ok_or(Malformed)?;
-    Ok(Bytes::from(list::copied(calldata::slice(
-        args, start, len,
-    )?)))
+    let value = calldata::slice(args, start, len)?;
+    Ok(Bytes::from(list::copied(value)))
 }
 
 /// A `Window[]` argument whose head word is at `head`. A kind the hook does

@@ -4,7 +4,7 @@
 //! `alloc` does when an allocation fails: a formatted "memory allocation of N
 //! bytes failed" and a "capacity overflow" panic, with their source paths,
 //! formatter and digit table. That is 446 bytes of the data section, which
-//! every call pays for at entry (about 330 gas), and some 2.5 KB of code. The
+//! every call pays for at entry (335 gas), and over 2 KB of code. The
 //! program cannot swap that handler on stable Rust, so it never reaches it:
 //! its lists are made and grown here, through the same global allocator
 //! (the SDK's `mini-alloc`), and a failed allocation traps at once. On chain

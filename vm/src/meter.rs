@@ -3,7 +3,10 @@
 //! Every basic block gets a header that charges the block's whole cost (the
 //! pricing-v1 ink of its operators plus [`BLOCK_HEADER_INK`]) before it runs,
 //! and traps with the status global set when the ink left is short (Nitro's
-//! `meter.rs`). `memory.copy` and `memory.fill` also pay per byte at run time.
+//! `meter.rs`). `memory.copy` and `memory.fill` also pay per byte at run time,
+//! and every `memory.grow` first calls the program's `pay_for_memory_grow`
+//! import with the pages asked for, so that growing memory costs what
+//! opening pages costs (Nitro's `heap.rs`).
 //! The ink left lives in an exported global the host reads and writes, so host
 //! calls and EVM costs come out of the same counter.
 
@@ -30,6 +33,9 @@ pub enum MeterError {
     Unpriceable(String),
     /// The module has no global section to extend.
     NoGlobals,
+    /// The module grows its memory without importing `pay_for_memory_grow`
+    /// (Nitro's activation refuses it: the growth could not be paid for).
+    UnpaidMemoryGrowth,
     /// The module could not be parsed or re-encoded.
     Malformed(String),
 }
@@ -39,6 +45,9 @@ impl std::fmt::Display for MeterError {
         match self {
             Self::Unpriceable(op) => write!(f, "operator {op} cannot be priced"),
             Self::NoGlobals => write!(f, "module has no global section"),
+            Self::UnpaidMemoryGrowth => {
+                write!(f, "memory.grow without a pay_for_memory_grow import")
+            }
             Self::Malformed(e) => write!(f, "cannot instrument: {e}"),
         }
     }
@@ -88,6 +97,8 @@ struct Meter {
     saw_globals: bool,
     /// Whether to keep a counter of ink per function.
     profile: bool,
+    /// Function index of the `pay_for_memory_grow` import, if imported.
+    pay_for_memory_grow: Option<u32>,
 }
 
 impl Meter {
@@ -96,8 +107,21 @@ impl Meter {
         let mut type_params = Vec::new();
         let mut defined_params = Vec::new();
         let mut globals = 0;
+        let mut imported_functions = 0;
+        let mut pay_for_memory_grow = None;
         for payload in Parser::new(0).parse_all(wasm) {
             match payload.map_err(bad)? {
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import.map_err(bad)?;
+                        if let wasmparser::TypeRef::Func(_) = import.ty {
+                            if import.name == "pay_for_memory_grow" {
+                                pay_for_memory_grow = Some(imported_functions);
+                            }
+                            imported_functions += 1;
+                        }
+                    }
+                }
                 Payload::TypeSection(reader) => {
                     for ty in reader.into_iter_err_on_gc_types() {
                         type_params.push(ty.map_err(bad)?.params().len());
@@ -123,6 +147,7 @@ impl Meter {
             ink_global: globals,
             saw_globals: false,
             profile: false,
+            pay_for_memory_grow,
         })
     }
 
@@ -211,7 +236,8 @@ impl Reencode for Meter {
             declared += count;
             locals.push((count, self.val_type(ty)?));
         }
-        // Two scratch locals for the per-byte charge of bulk memory operators.
+        // Two scratch locals: the byte count of a bulk memory operator and its
+        // charge, or the pages a `memory.grow` asks for.
         let bytes_local = params + declared;
         let cost_local = bytes_local + 1;
         locals.push((1, ValType::I32));
@@ -247,6 +273,17 @@ impl Reencode for Meter {
                 let mut dynamic = Vec::new();
                 self.charge(&mut dynamic, Instruction::LocalGet(cost_local));
                 block.extend(dynamic);
+            }
+            if let Operator::MemoryGrow { .. } = op {
+                // [.., pages] -> [.., pages], the host paying for them first.
+                let pay = self
+                    .pay_for_memory_grow
+                    .ok_or(ReencodeError::UserError(MeterError::UnpaidMemoryGrowth))?;
+                block.extend([
+                    Instruction::LocalTee(bytes_local),
+                    Instruction::Call(pay),
+                    Instruction::LocalGet(bytes_local),
+                ]);
             }
             block.push(self.instruction(op)?);
             if ends {

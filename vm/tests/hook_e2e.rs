@@ -448,3 +448,24 @@ fn token_state_as_of_now_through_the_abi() {
     assert!(!none.limited);
     assert_eq!(none.remaining, U256::ZERO);
 }
+
+#[test]
+fn a_batch_larger_than_the_first_memory_page_is_read_and_charged_whole() {
+    // The entry point reads the calldata into a buffer of its own making
+    // (`spending_limit_hook::list`): past the first 64 KiB page, memory grows.
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000_000, 3_600)]);
+    let items: Vec<_> = (1..=300).map(|i| (TOKEN, 0, transfer(i))).collect();
+    let msg_data = exec_batch(&items);
+    let calldata = encode::pre_check(ALICE, U256::ZERO, &msg_data);
+    assert!(calldata.len() > 65_536, "{} bytes", calldata.len());
+    let out = chain.pre_check(ALICE, &msg_data);
+    assert!(out.is_success(), "{out:?}");
+    assert_eq!(out.logs.len(), 300, "one SpendingRecorded per transfer");
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(300 * 301 / 2));
+    assert!(
+        out.gas.memory >= 1_000,
+        "the pages it opened are paid for: {:?}",
+        out.gas
+    );
+}

@@ -97,6 +97,34 @@ fn host_calls_charge_their_ink() {
 }
 
 #[test]
+fn growing_memory_pays_for_the_pages_it_opens() {
+    // Grows by 4 pages: 1 initial + 4 = 5 open, 2 of them free in a
+    // transaction, so 3 are paid for at 1,000 gas each.
+    let body = "i32.const 4 memory.grow drop i32.const 0";
+    let imports = r#"(import "vm_hooks" "pay_for_memory_grow" (func (param i32)))"#;
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &program(body, imports)).unwrap();
+    let out = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    assert_eq!(out.status, Status::Success);
+    assert_eq!(out.gas.memory, 3_000);
+    // Pages stay open for the rest of the transaction: a second call pays
+    // for its initial page at entry, and for all 4 pages it grows by.
+    let again = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    assert_eq!(again.gas.memory, 4_000, "{again:?}");
+    assert_eq!(again.gas.entry, out.gas.entry + 1_000, "{again:?}");
+}
+
+#[test]
+fn growing_memory_without_the_payment_import_is_refused() {
+    let body = "i32.const 1 memory.grow drop i32.const 0";
+    let Err(DeployError::Meter(e)) = LocalVm::new().deploy_at(AT, &program(body, "")).map(|_| ())
+    else {
+        panic!("deployed a program whose growth nobody pays for");
+    };
+    assert!(e.to_string().contains("pay_for_memory_grow"), "{e}");
+}
+
+#[test]
 fn running_out_of_ink_is_out_of_gas() {
     let body = "(loop $l br $l) i32.const 0";
     let mut vm = LocalVm::new();

@@ -52,7 +52,9 @@ pub struct SpendingLimitHook {}
 /// [`crate::list`]: the SDK's `Vec::with_capacity` would link in `alloc`'s
 /// failure handler, whose text every call pays for.
 #[cfg(target_arch = "wasm32")]
-#[allow(unsafe_code)] // `no_mangle`: the host calls the program by this name.
+// `no_mangle` (the host calls the program by this name) and the storage
+// handle below.
+#[allow(unsafe_code)]
 #[no_mangle]
 pub extern "C" fn user_entrypoint(len: usize) -> usize {
     if host::msg_reentrant() {
@@ -61,7 +63,6 @@ pub extern "C" fn user_entrypoint(len: usize) -> usize {
     host::import_pay_for_memory_grow();
     let input = host::read_args(len);
     // SAFETY: the struct has no fields, so no two storage handles can alias.
-    #[allow(unsafe_code)]
     let mut hook = unsafe {
         <SpendingLimitHook as stylus_sdk::storage::StorageType>::new(
             U256::ZERO,

@@ -4,7 +4,8 @@
 //! handle: a trait object keeps every host function and its glue alive in the
 //! program (all 34 imports), which costs size and, through the entry cost,
 //! gas on every call. Natively (motsu tests) the same symbols are motsu's.
-//! Beside [`crate::list`], this is the crate's only `unsafe` code.
+//! With [`crate::list`] and the program's entry point in `contract.rs`, this
+//! is the crate's only `unsafe` code.
 #![allow(unsafe_code)]
 
 use alloy_primitives::{Address, B256, U256};

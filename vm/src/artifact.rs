@@ -263,7 +263,7 @@ const INITCODE_PRELUDE_TAIL: [u8; 10] =
     [0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
 /// What a Stylus contract's code starts with, before the compressed program:
 /// the EOF-style magic, version 0, and the dictionary (0: none).
-const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
+pub const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
 
 /// The program (uncompressed WASM) that `initcode`, as `cargo stylus
 /// get-initcode` writes it, would deploy: so a test can check that what the

@@ -7,6 +7,7 @@
 //! the SSTORE for each slot whose value differs from what was loaded.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U256};
 use tiny_keccak::{Hasher, Keccak};
@@ -15,6 +16,7 @@ use wasmi::{Caller, Error, Extern, Linker};
 use crate::meter::{INK_LEFT, INK_STATUS};
 use crate::pricing::{self, *};
 use crate::state::{Key, TxState, World};
+use crate::vm::{run_frame, Frame, Runtime, Status};
 
 /// A log the program emitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +69,14 @@ pub struct Context {
     pub(crate) spent: Spent,
     /// A host error that ended the call (not an out-of-ink trap).
     pub(crate) fault: Option<String>,
+    /// The programs a call may reach (`None` only before the call starts).
+    pub(crate) runtime: Option<Arc<Runtime>>,
+    /// Whether programs entered from this call pay the cached entry.
+    pub(crate) cached: bool,
+    /// Frames beneath this one.
+    pub(crate) depth: usize,
+    /// What the last call this frame made returned (`RETURNDATA`).
+    return_data: Vec<u8>,
 }
 
 impl Context {
@@ -86,6 +96,10 @@ impl Context {
             logs: Vec::new(),
             spent: Spent::default(),
             fault: None,
+            runtime: None,
+            cached: true,
+            depth: 0,
+            return_data: Vec::new(),
         }
     }
 
@@ -222,6 +236,74 @@ fn write(caller: &mut Ctx<'_>, ptr: u32, bytes: &[u8]) -> Result<(), Error> {
     memory
         .write(&mut *caller, ptr as usize, bytes)
         .map_err(|e| fault(caller, format!("write out of bounds: {e}")))
+}
+
+/// `DELEGATECALL` from the running frame: `target`'s program runs in this
+/// frame's storage, address, sender and value, as Nitro's `doCall` prices it
+/// (EIP-2929 account access, then at most 63/64 of the gas left, and the gas
+/// the callee used). The callee's storage, log and memory gas is reported as
+/// such; the rest of what the call cost counts as host overhead. Returns the
+/// status byte: 0 success, 1 failure. An address without a program
+/// succeeds with no return data, as in the EVM.
+fn delegate_call(
+    c: &mut Ctx<'_>,
+    target: Address,
+    input: Vec<u8>,
+    gas_req: u64,
+) -> Result<u32, Error> {
+    let access = c.data_mut().tx.account_gas(target);
+    let gas_left = ink_left(c) / INK_PER_GAS;
+    if gas_left < access {
+        return buy_gas(c, access).map(|()| 1);
+    }
+    let available = gas_left - access;
+    let gas = gas_req.min(available - available / 64);
+    let data = c.data_mut();
+    let Some(runtime) = data.runtime.clone() else {
+        return Err(fault(c, "no runtime".into()));
+    };
+    let (used, spent, ok) = if runtime.code_len(target) == 0 {
+        data.return_data = Vec::new();
+        (0, Spent::default(), true)
+    } else if data.depth + 1 >= MAX_CALL_DEPTH {
+        data.return_data = Vec::new();
+        (0, Spent::default(), false)
+    } else {
+        let frame = Frame {
+            code: target,
+            contract: data.contract,
+            sender: data.sender,
+            value: data.value,
+            data: input,
+            gas_limit: gas,
+            cached: data.cached,
+            timestamp: data.timestamp,
+            block_number: data.block_number,
+            depth: data.depth + 1,
+        };
+        let end = run_frame(
+            &runtime,
+            frame,
+            &mut data.world,
+            &mut data.tx,
+            data.pending.clone(),
+        );
+        let ok = end.outcome.status == Status::Success;
+        if ok {
+            data.pending = end.pending;
+            data.logs.extend(end.outcome.logs);
+        }
+        data.return_data = end.outcome.output;
+        (end.outcome.gas.total, end.spent, ok)
+    };
+    let evm_gas = spent.storage_gas + spent.log_gas + spent.memory_gas;
+    let data = c.data_mut();
+    data.spent.storage_gas += spent.storage_gas;
+    data.spent.log_gas += spent.log_gas;
+    data.spent.memory_gas += spent.memory_gas;
+    data.spent.host_ink += (access + used - evm_gas) * INK_PER_GAS;
+    buy_gas(c, access + used)?;
+    Ok(u32::from(!ok))
 }
 
 fn unsupported(caller: &mut Ctx<'_>, name: &str) -> Error {
@@ -470,9 +552,13 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
     linker.func_wrap(
         M,
         "account_code_size",
-        |mut c: Ctx<'_>, _addr: u32| -> Result<u32, Error> {
-            host_ink(&mut c, HOSTIO_INK)?;
-            Ok(0)
+        |mut c: Ctx<'_>, address: u32| -> Result<u32, Error> {
+            host_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
+            let address = Address::from_slice(&read(&mut c, address, 20)?);
+            let gas = c.data_mut().tx.account_gas(address);
+            buy_gas(&mut c, gas)?;
+            let len = c.data().runtime.as_ref().map_or(0, |r| r.code_len(address));
+            Ok(len as u32)
         },
     )?;
     linker.func_wrap(
@@ -488,15 +574,23 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
         "return_data_size",
         |mut c: Ctx<'_>| -> Result<u32, Error> {
             host_ink(&mut c, HOSTIO_INK)?;
-            Ok(0)
+            Ok(c.data().return_data.len() as u32)
         },
     )?;
     linker.func_wrap(
         M,
         "read_return_data",
-        |mut c: Ctx<'_>, _d: u32, _o: u32, _s: u32| -> Result<u32, Error> {
-            host_ink(&mut c, HOSTIO_INK)?;
-            Ok(0)
+        |mut c: Ctx<'_>, dest: u32, offset: u32, size: u32| -> Result<u32, Error> {
+            host_ink(
+                &mut c,
+                HOSTIO_INK + EVM_API_INK + pricing::write_price(u64::from(size)),
+            )?;
+            let data = &c.data().return_data;
+            let start = (offset as usize).min(data.len());
+            let end = start.saturating_add(size as usize).min(data.len());
+            let chunk = data[start..end].to_vec();
+            write(&mut c, dest, &chunk)?;
+            Ok(chunk.len() as u32)
         },
     )?;
     linker.func_wrap(
@@ -516,8 +610,23 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
     linker.func_wrap(
         M,
         "delegate_call_contract",
-        |mut c: Ctx<'_>, _: u32, _: u32, _: u32, _: u64, _: u32| -> Result<u32, Error> {
-            Err(unsupported(&mut c, "delegate_call_contract"))
+        |mut c: Ctx<'_>,
+         contract: u32,
+         calldata: u32,
+         len: u32,
+         gas: u64,
+         return_data_len: u32|
+         -> Result<u32, Error> {
+            host_ink(
+                &mut c,
+                HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + pricing::read_price(u64::from(len)),
+            )?;
+            let target = Address::from_slice(&read(&mut c, contract, 20)?);
+            let input = read(&mut c, calldata, len)?;
+            let status = delegate_call(&mut c, target, input, gas)?;
+            let returned = c.data().return_data.len() as u32;
+            write(&mut c, return_data_len, &returned.to_le_bytes())?;
+            Ok(status)
         },
     )?;
     linker.func_wrap(

@@ -47,6 +47,20 @@ pub const WARM_SLOAD_GAS: u64 = 100;
 pub const SSTORE_SET_GAS: u64 = 20_000;
 /// SSTORE of a clean non-zero slot, gas. Source: EIP-2929 (5,000 − cold SLOAD).
 pub const SSTORE_RESET_GAS: u64 = 2_900;
+/// EIP-2929 first access of an account in a transaction, gas
+/// (`COLD_ACCOUNT_ACCESS_COST`).
+pub const COLD_ACCOUNT_GAS: u64 = 2_600;
+/// EIP-2929 later access of an account, gas (`WARM_STORAGE_READ_COST`).
+pub const WARM_ACCOUNT_GAS: u64 = 100;
+/// Deepest call stack the EVM allows (`CallCreateDepth`).
+pub const MAX_CALL_DEPTH: usize = 1_024;
+/// Ink per pointer argument a host call reads. Source: nitro `arbutil`
+/// (`PTR_INK` = 13,440 − `HOSTIO_INK`).
+pub const PTR_INK: u64 = 13_440 - HOSTIO_INK;
+/// Ink of a host call that goes through the EVM (calls, return data). Source:
+/// nitro `arbutil` `EVM_API_INK`.
+pub const EVM_API_INK: u64 = 59_673;
+
 /// Log gas per topic, and once per log. Source: the yellow paper (`G_logtopic`, `G_log`).
 pub const LOG_TOPIC_GAS: u64 = 375;
 /// Log gas per data byte. Source: the yellow paper (`G_logdata`).

@@ -6,7 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use alloy_primitives::{Address, B256, U256};
 
-use crate::pricing::{COLD_SLOAD_GAS, SSTORE_RESET_GAS, SSTORE_SET_GAS, WARM_SLOAD_GAS};
+use crate::pricing::{
+    COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, SSTORE_RESET_GAS, SSTORE_SET_GAS, WARM_ACCOUNT_GAS,
+    WARM_SLOAD_GAS,
+};
 
 /// A storage key: the contract and the slot.
 pub type Key = (Address, U256);
@@ -50,6 +53,9 @@ impl World {
 pub struct TxState {
     /// Slots accessed so far (EIP-2929).
     pub warm: HashSet<Key>,
+    /// Accounts accessed so far (EIP-2929): the first call to an address in a
+    /// transaction pays the cold price.
+    pub warm_accounts: HashSet<Address>,
     /// Each touched slot's value when the transaction started (EIP-2200).
     pub original: HashMap<Key, B256>,
     /// WASM memory pages open so far in the transaction.
@@ -64,6 +70,15 @@ impl TxState {
             COLD_SLOAD_GAS
         } else {
             WARM_SLOAD_GAS
+        }
+    }
+
+    /// EIP-2929 price of touching `address` (a call, `EXTCODESIZE`); warms it.
+    pub fn account_gas(&mut self, address: Address) -> u64 {
+        if self.warm_accounts.insert(address) {
+            COLD_ACCOUNT_GAS
+        } else {
+            WARM_ACCOUNT_GAS
         }
     }
 

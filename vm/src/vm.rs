@@ -2,6 +2,7 @@
 //! transactions with their own warm/cold state, and calls that report gas.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U256};
 use wasmi::{Config, Engine, Linker, Module, Store, TypedFunc};
@@ -10,7 +11,7 @@ use crate::artifact::{self, ArtifactError, ModuleInfo};
 use crate::host::{self, Context, Log, Spent};
 use crate::meter::{self, MeterError, INK_LEFT, INK_STATUS};
 use crate::pricing::{EntryCost, INK_PER_GAS};
-use crate::state::{TxState, World};
+use crate::state::{Key, TxState, World};
 
 /// Why a program could not be deployed.
 #[derive(Debug)]
@@ -129,15 +130,198 @@ struct Program {
     module: Module,
     info: ModuleInfo,
     entry: EntryCost,
+    /// Bytes of EVM code the program occupies (`EXTCODESIZE`): Nitro's
+    /// 4-byte prefix and the brotli-compressed WASM.
+    code_len: usize,
+}
+
+/// What every running frame needs to start another one: the engine, the host
+/// functions and the deployed programs. Shared (not copied) by the chain and
+/// its forks until one of them deploys.
+#[derive(Clone)]
+pub(crate) struct Runtime {
+    engine: Engine,
+    linker: Linker<Context>,
+    programs: HashMap<Address, Program>,
+}
+
+impl Runtime {
+    /// `EXTCODESIZE` of `address`: 0 where nothing is deployed.
+    pub(crate) fn code_len(&self, address: Address) -> usize {
+        self.programs.get(&address).map_or(0, |p| p.code_len)
+    }
+}
+
+/// One call frame to run: whose code, in whose storage, on whose behalf.
+pub(crate) struct Frame {
+    /// The program that runs.
+    pub code: Address,
+    /// The account whose storage and address the program acts with: `code`
+    /// for a call, the caller's for a `DELEGATECALL`.
+    pub contract: Address,
+    pub sender: Address,
+    pub value: U256,
+    pub data: Vec<u8>,
+    pub gas_limit: u64,
+    pub cached: bool,
+    pub timestamp: u64,
+    pub block_number: u64,
+    /// Frames below this one (0 for the transaction's own call).
+    pub depth: usize,
+}
+
+/// How a frame ended, with what it leaves to its caller.
+pub(crate) struct FrameEnd {
+    pub outcome: Outcome,
+    /// EVM gas the frame spent on storage, logs and memory, with the pages
+    /// its entry opened counted as memory.
+    pub spent: Spent,
+    /// The storage writes of the frame and those beneath it, including the
+    /// ones it was started with; meaningful only on success.
+    pub pending: HashMap<Key, B256>,
+}
+
+/// Runs `frame` against `world` and `tx`, starting from the uncommitted
+/// writes `pending` of the frames beneath it. On failure the transaction's
+/// warm sets are as they were; `world` is never written (the caller commits).
+pub(crate) fn run_frame(
+    runtime: &Arc<Runtime>,
+    frame: Frame,
+    world: &mut World,
+    tx: &mut TxState,
+    pending: HashMap<Key, B256>,
+) -> FrameEnd {
+    let failure = |status, gas| FrameEnd {
+        outcome: failed(status, gas),
+        spent: Spent::default(),
+        pending: HashMap::new(),
+    };
+    let Some(program) = runtime.programs.get(&frame.code) else {
+        return failure(
+            Status::Trap(format!("no program at {}", frame.code)),
+            GasReport::default(),
+        );
+    };
+    let entry_gas = if frame.cached {
+        program.entry.cached_gas()
+    } else {
+        program.entry.uncached_gas()
+    };
+    let initial_memory = crate::pricing::memory_gas(program.info.initial_pages, tx.open_pages);
+    let entry = entry_gas + initial_memory;
+    let Some(budget) = frame.gas_limit.checked_sub(entry) else {
+        return failure(
+            Status::OutOfGas,
+            GasReport {
+                total: frame.gas_limit,
+                entry,
+                ..Default::default()
+            },
+        );
+    };
+    let ink = budget.saturating_mul(INK_PER_GAS);
+
+    let warm_before = (tx.warm.clone(), tx.warm_accounts.clone());
+    let mut context = Context::new(std::mem::take(world), std::mem::take(tx));
+    context.tx.open_pages += program.info.initial_pages;
+    context.runtime = Some(Arc::clone(runtime));
+    context.contract = frame.contract;
+    context.sender = frame.sender;
+    context.value = frame.value;
+    context.timestamp = frame.timestamp;
+    context.block_number = frame.block_number;
+    context.cached = frame.cached;
+    context.depth = frame.depth;
+    context.pending = pending;
+    context.args = frame.data;
+    let args_len = context.args.len();
+    let mut store = Store::new(&runtime.engine, context);
+
+    let mut profile = Vec::new();
+    let mut run = || -> Result<(i32, u64), (wasmi::Error, bool)> {
+        let instance = runtime
+            .linker
+            .instantiate_and_start(&mut store, &program.module)
+            .map_err(|e| (e, false))?;
+        let ink_global = instance
+            .get_global(&store, INK_LEFT)
+            .ok_or((wasmi::Error::new("unmetered"), false))?;
+        ink_global
+            .set(&mut store, wasmi::Val::I64(ink as i64))
+            .map_err(|e| (wasmi::Error::new(e.to_string()), false))?;
+        let entrypoint: TypedFunc<i32, i32> = instance
+            .get_typed_func(&store, "user_entrypoint")
+            .map_err(|e| (e, false))?;
+        let result = entrypoint.call(&mut store, args_len as i32);
+        let status = instance
+            .get_global(&store, INK_STATUS)
+            .and_then(|g| g.get(&store).i32())
+            .unwrap_or(0);
+        let left = ink_global.get(&store).i64().unwrap_or(0) as u64;
+        profile = (0..program.info.functions)
+            .map_while(|body| {
+                let name = format!("{}{body}", meter::PROFILE_PREFIX);
+                let ink = instance.get_global(&store, &name)?.get(&store).i64()?;
+                Some(ink as u64)
+            })
+            .collect();
+        match result {
+            Ok(code) => Ok((code, left)),
+            Err(e) => Err((e, status != 0)),
+        }
+    };
+    let result = run();
+    let mut context = store.into_data();
+    let (status, ink_left) = match result {
+        Ok((0, left)) => (Status::Success, left),
+        Ok((_, left)) => (Status::Revert, left),
+        Err((_, true)) => (Status::OutOfGas, 0),
+        Err((e, false)) => (
+            Status::Trap(context.fault.clone().unwrap_or_else(|| e.to_string())),
+            0,
+        ),
+    };
+    let used_ink = ink.saturating_sub(ink_left);
+    let gas = report(entry, used_ink, &context.spent);
+    let gas = GasReport {
+        total: if status == Status::OutOfGas {
+            frame.gas_limit
+        } else {
+            gas.total
+        },
+        ..gas
+    };
+    if status != Status::Success {
+        (context.tx.warm, context.tx.warm_accounts) = warm_before;
+    }
+    *world = std::mem::take(&mut context.world);
+    *tx = std::mem::take(&mut context.tx);
+    let logs = if status == Status::Success {
+        std::mem::take(&mut context.logs)
+    } else {
+        Vec::new()
+    };
+    FrameEnd {
+        outcome: Outcome {
+            status,
+            output: std::mem::take(&mut context.result),
+            logs,
+            gas,
+            profile,
+        },
+        spent: Spent {
+            memory_gas: context.spent.memory_gas + initial_memory,
+            ..context.spent
+        },
+        pending: std::mem::take(&mut context.pending),
+    }
 }
 
 /// A single-node Stylus chain in memory. Cloning it forks the chain: the
 /// clone shares compiled programs and starts from the same state.
 #[derive(Clone)]
 pub struct LocalVm {
-    engine: Engine,
-    linker: Linker<Context>,
-    programs: HashMap<Address, Program>,
+    runtime: Arc<Runtime>,
     world: World,
     tx: TxState,
     timestamp: u64,
@@ -168,9 +352,11 @@ impl LocalVm {
         // Linking fixed closures into a fresh linker cannot fail.
         host::link(&mut linker).unwrap_or_else(|e| unreachable!("host functions link: {e}"));
         Self {
-            engine,
-            linker,
-            programs: HashMap::new(),
+            runtime: Arc::new(Runtime {
+                engine,
+                linker,
+                programs: HashMap::new(),
+            }),
             world: World::default(),
             tx: TxState::default(),
             timestamp: 1_700_000_000,
@@ -201,18 +387,21 @@ impl LocalVm {
             meter::instrument(wasm)
         }
         .map_err(DeployError::Meter)?;
-        let module =
-            Module::new(&self.engine, &metered).map_err(|e| DeployError::Engine(e.to_string()))?;
+        let runtime = Arc::make_mut(&mut self.runtime);
+        let module = Module::new(&runtime.engine, &metered)
+            .map_err(|e| DeployError::Engine(e.to_string()))?;
         let entry = EntryCost::of(&info);
-        self.programs.insert(
+        let code_len = artifact::STYLUS_CODE_PREFIX.len() + artifact::compressed_len(wasm);
+        runtime.programs.insert(
             address,
             Program {
                 module,
                 info,
                 entry,
+                code_len,
             },
         );
-        Ok(&self.programs[&address].info)
+        Ok(&runtime.programs[&address].info)
     }
 
     /// Sets the block time seen by later calls.
@@ -225,8 +414,8 @@ impl LocalVm {
         self.timestamp
     }
 
-    /// Starts a new transaction (and block): every slot is cold again and the
-    /// transaction's memory is closed.
+    /// Starts a new transaction (and block): every slot and account is cold
+    /// again and the transaction's memory is closed.
     pub fn begin_transaction(&mut self) {
         self.tx = TxState::default();
         self.block_number += 1;
@@ -242,123 +431,38 @@ impl LocalVm {
         self.world.slots_of(contract)
     }
 
-    /// Calls the program at `to` within the current transaction.
+    /// Runs `call` against the program at `to` in the current transaction,
+    /// committing its storage writes if it succeeds. The programs it
+    /// delegate-calls run inside it, and their gas is part of its report.
     pub fn call(&mut self, to: Address, call: &Call) -> Outcome {
-        let Some(program) = self.programs.get(&to) else {
-            return failed(
-                Status::Trap(format!("no program at {to}")),
-                GasReport::default(),
-            );
+        // The transaction's sender and the called account are warm from the start (EIP-2929).
+        self.tx.warm_accounts.insert(call.from);
+        self.tx.warm_accounts.insert(to);
+        let frame = Frame {
+            code: to,
+            contract: to,
+            sender: call.from,
+            value: call.value,
+            data: call.data.clone(),
+            gas_limit: call.gas_limit,
+            cached: call.cached,
+            timestamp: self.timestamp,
+            block_number: self.block_number,
+            depth: 0,
         };
-        let entry_gas = if call.cached {
-            program.entry.cached_gas()
-        } else {
-            program.entry.uncached_gas()
-        };
-        let initial_memory =
-            crate::pricing::memory_gas(program.info.initial_pages, self.tx.open_pages);
-        let entry = entry_gas + initial_memory;
-        let Some(budget) = call.gas_limit.checked_sub(entry) else {
-            return failed(
-                Status::OutOfGas,
-                GasReport {
-                    total: call.gas_limit,
-                    entry,
-                    ..Default::default()
-                },
-            );
-        };
-        let ink = budget.saturating_mul(INK_PER_GAS);
-
-        let warm_before = self.tx.warm.clone();
-        let mut context = Context::new(
-            std::mem::take(&mut self.world),
-            std::mem::take(&mut self.tx),
+        let end = run_frame(
+            &self.runtime,
+            frame,
+            &mut self.world,
+            &mut self.tx,
+            HashMap::new(),
         );
-        context.tx.open_pages += program.info.initial_pages;
-        context.contract = to;
-        context.sender = call.from;
-        context.value = call.value;
-        context.timestamp = self.timestamp;
-        context.block_number = self.block_number;
-        context.args = call.data.clone();
-        let mut store = Store::new(&self.engine, context);
-
-        let mut profile = Vec::new();
-        let mut run = || -> Result<(i32, u64), (wasmi::Error, bool)> {
-            let instance = self
-                .linker
-                .instantiate_and_start(&mut store, &program.module)
-                .map_err(|e| (e, false))?;
-            let ink_global = instance
-                .get_global(&store, INK_LEFT)
-                .ok_or((wasmi::Error::new("unmetered"), false))?;
-            ink_global
-                .set(&mut store, wasmi::Val::I64(ink as i64))
-                .map_err(|e| (wasmi::Error::new(e.to_string()), false))?;
-            let entrypoint: TypedFunc<i32, i32> = instance
-                .get_typed_func(&store, "user_entrypoint")
-                .map_err(|e| (e, false))?;
-            let result = entrypoint.call(&mut store, call.data.len() as i32);
-            let status = instance
-                .get_global(&store, INK_STATUS)
-                .and_then(|g| g.get(&store).i32())
-                .unwrap_or(0);
-            let left = ink_global.get(&store).i64().unwrap_or(0) as u64;
-            profile = (0..program.info.functions)
-                .map_while(|body| {
-                    let name = format!("{}{body}", meter::PROFILE_PREFIX);
-                    let ink = instance.get_global(&store, &name)?.get(&store).i64()?;
-                    Some(ink as u64)
-                })
-                .collect();
-            match result {
-                Ok(code) => Ok((code, left)),
-                Err(e) => Err((e, status != 0)),
+        if end.outcome.is_success() {
+            for (key, value) in end.pending {
+                self.world.set(key, value);
             }
-        };
-        let result = run();
-        let mut context = store.into_data();
-        let (status, ink_left) = match result {
-            Ok((0, left)) => (Status::Success, left),
-            Ok((_, left)) => (Status::Revert, left),
-            Err((_, true)) => (Status::OutOfGas, 0),
-            Err((e, false)) => (
-                Status::Trap(context.fault.clone().unwrap_or_else(|| e.to_string())),
-                0,
-            ),
-        };
-        let used_ink = ink.saturating_sub(ink_left);
-        let gas = report(entry, used_ink, &context.spent);
-        let gas = GasReport {
-            total: if status == Status::OutOfGas {
-                call.gas_limit
-            } else {
-                gas.total
-            },
-            ..gas
-        };
-        if status == Status::Success {
-            for (key, value) in context.pending.drain() {
-                context.world.set(key, value);
-            }
-        } else {
-            context.tx.warm = warm_before;
         }
-        self.world = std::mem::take(&mut context.world);
-        self.tx = std::mem::take(&mut context.tx);
-        let logs = if status == Status::Success {
-            std::mem::take(&mut context.logs)
-        } else {
-            Vec::new()
-        };
-        Outcome {
-            status,
-            output: std::mem::take(&mut context.result),
-            logs,
-            gas,
-            profile,
-        }
+        end.outcome
     }
 }
 

@@ -200,3 +200,126 @@ fn profiling_attributes_every_block_to_its_function_and_changes_no_cost() {
     assert_eq!(helper + entry, profiled.gas.ink);
     assert!(helper > 5 * 2_450 && entry > 0 && entry < helper);
 }
+
+/// Delegate-calls the program at 0x22…22 with its own calldata and returns
+/// the status byte followed by the callee's return data, succeeding either
+/// way (so a callee's failure is visible in what the caller keeps).
+fn delegating_caller() -> Vec<u8> {
+    wat::parse_str(
+        r#"(module
+            (import "vm_hooks" "read_args" (func $args (param i32)))
+            (import "vm_hooks" "delegate_call_contract"
+                (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
+            (import "vm_hooks" "read_return_data" (func $returned (param i32 i32 i32) (result i32)))
+            (import "vm_hooks" "write_result" (func $result (param i32 i32)))
+            (memory (export "memory") 1)
+            (global $sp (mut i32) (i32.const 0))
+            (data (i32.const 0) "\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22")
+            (func (export "user_entrypoint") (param $len i32) (result i32)
+                i32.const 256 call $args
+                i32.const 511
+                i32.const 0 i32.const 256 local.get $len i64.const -1 i32.const 64 call $delegate
+                i32.store8
+                i32.const 512 i32.const 0 i32.const 64 i32.load call $returned drop
+                i32.const 511 i32.const 64 i32.load i32.const 1 i32.add call $result
+                i32.const 0))"#,
+    )
+    .unwrap()
+}
+
+/// Stores its first calldata word in slot 0, logs it, returns `msg.sender`,
+/// and reverts (after all that) when calldata byte 32 is non-zero.
+fn storing_callee() -> Vec<u8> {
+    let body = "
+        i32.const 0 call $args
+        i32.const 100 i32.const 0 call $cache
+        i32.const 0 call $flush
+        i32.const 0 i32.const 32 i32.const 0 call $log
+        i32.const 200 call $sender
+        i32.const 200 i32.const 20 call $result
+        i32.const 32 i32.load8_u";
+    let imports = r#"
+        (import "vm_hooks" "read_args" (func $args (param i32)))
+        (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+        (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
+        (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
+        (import "vm_hooks" "msg_sender" (func $sender (param i32)))
+        (import "vm_hooks" "write_result" (func $result (param i32 i32)))"#;
+    program(body, imports)
+}
+
+const CALLEE: Address = Address::repeat_byte(0x22);
+const SENDER: Address = Address::repeat_byte(0xa1);
+
+fn delegating_chain() -> LocalVm {
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &delegating_caller()).unwrap();
+    vm.deploy_at(CALLEE, &storing_callee()).unwrap();
+    vm
+}
+
+fn calldata(value: u8, revert: bool) -> Vec<u8> {
+    let mut data = [0u8; 33];
+    data[31] = value;
+    data[32] = u8::from(revert);
+    data.to_vec()
+}
+
+#[test]
+fn a_delegate_call_runs_the_callee_in_the_callers_storage_for_the_callers_sender() {
+    let mut vm = delegating_chain();
+    let out = vm.call(AT, &Call::new(SENDER, calldata(7, false)));
+    assert_eq!(out.status, Status::Success, "{out:?}");
+    // Status 0, then the callee's msg.sender: the caller's own sender.
+    assert_eq!(out.output[0], 0);
+    assert_eq!(&out.output[1..], SENDER.as_slice());
+    let slot = alloy_primitives::U256::ZERO;
+    assert_eq!(
+        vm.storage(AT, slot),
+        alloy_primitives::B256::with_last_byte(7)
+    );
+    assert!(vm.storage_of(CALLEE).is_empty());
+    assert_eq!(out.logs.len(), 1);
+    assert_eq!(out.logs[0].address, AT);
+    // The callee's SSTORE (cold, fresh) and log are reported as such.
+    assert_eq!(out.gas.storage, 2_100 + 20_000);
+    assert_eq!(out.gas.logs, 375 + 8 * 32);
+}
+
+#[test]
+fn a_delegate_call_pays_for_a_cold_account_once_per_transaction() {
+    let mut vm = delegating_chain();
+    let first = vm.call(AT, &Call::new(SENDER, calldata(7, false)));
+    let second = vm.call(AT, &Call::new(SENDER, calldata(7, false)));
+    assert_eq!(first.gas.host - second.gas.host, 2_600 - 100);
+    vm.begin_transaction();
+    let third = vm.call(AT, &Call::new(SENDER, calldata(7, false)));
+    assert_eq!(third.gas.host, first.gas.host);
+    // The callee's own entry cost is part of what the call charged.
+    assert!(first.gas.host > 2_600 + 352, "{first:?}");
+}
+
+#[test]
+fn a_reverting_delegate_call_leaves_no_writes_or_logs_and_returns_its_data() {
+    let mut vm = delegating_chain();
+    let out = vm.call(AT, &Call::new(SENDER, calldata(7, true)));
+    assert_eq!(out.status, Status::Success, "{out:?}");
+    assert_eq!(out.output[0], 1, "the callee's failure is reported");
+    assert_eq!(
+        &out.output[1..],
+        SENDER.as_slice(),
+        "its revert data is readable"
+    );
+    assert!(vm.storage_of(AT).is_empty());
+    assert!(out.logs.is_empty());
+}
+
+#[test]
+fn a_delegate_call_to_an_address_without_code_succeeds_with_nothing() {
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &delegating_caller()).unwrap();
+    let out = vm.call(AT, &Call::new(SENDER, calldata(7, false)));
+    assert_eq!(out.status, Status::Success, "{out:?}");
+    assert_eq!(out.output, vec![0]);
+    assert!(vm.storage_of(AT).is_empty());
+}

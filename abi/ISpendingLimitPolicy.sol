@@ -64,6 +64,10 @@ interface ISpendingLimitPolicy {
     ///         differs from the token's scale in another budget, or no room
     ///         for a ninth budget.
     error InvalidBudget(bytes32 budget);
+    /// @notice The deployment has no usable config program at `program`: the
+    ///         hook was constructed without one (zero), or its constructor was
+    ///         given an address without code, or ran already.
+    error InvalidConfigProgram(address program);
 
     /// @notice The account paused (or resumed) all outflows.
     event PausedSet(address indexed account, bool paused);
@@ -197,4 +201,10 @@ interface ISpendingLimitPolicy {
 
     /// @notice The tokens `account` limits, in storage order.
     function trackedTokens(address account) external view returns (address[] memory tokens);
+
+    /// @notice The program that runs this hook's installation, settings and
+    ///         views (every function but preCheck, postCheck, isModuleType,
+    ///         isInitialized, setSpendingLimit and getRemainingAllowance), in
+    ///         the hook's storage by DELEGATECALL. Fixed by the constructor.
+    function configProgram() external view returns (address);
 }

@@ -8,7 +8,7 @@
 #
 # A hook runs before every execution of every account that installs it, and
 # out of the cache every one of those calls pays for the program's size again
-# (README, "Gas": a spend costs almost three times as much). The cache evicts
+# (README, "Gas": a spend costs more than twice as much). The cache evicts
 # the lowest bids first when it fills, so check now and then that the hook is
 # still in it.
 set -euo pipefail

@@ -21,9 +21,10 @@ sol!(
 
 pub use ISpendingLimitPolicy::{
     AccountCleared, AccountPaused, BudgetExceeded, BudgetRemoved, BudgetSet, BudgetTokenSet,
-    BudgetWindowSet, InvalidBudget, InvalidValidity, InvalidWindow, LifetimeCapExceeded,
-    LifetimeCapSet, MaxPerCallSet, OutsideValidity, PausedSet, PerCallCapExceeded, TokenNotAllowed,
-    TokenNotLimited, TokenWindowSet, TokenWindowsSet, UnknownTokensDeniedSet, ValiditySet,
+    BudgetWindowSet, InvalidBudget, InvalidConfigProgram, InvalidValidity, InvalidWindow,
+    LifetimeCapExceeded, LifetimeCapSet, MaxPerCallSet, OutsideValidity, PausedSet,
+    PerCallCapExceeded, TokenNotAllowed, TokenNotLimited, TokenWindowSet, TokenWindowsSet,
+    UnknownTokensDeniedSet, ValiditySet,
 };
 
 pub use ISpendingLimitHook::{
@@ -35,6 +36,13 @@ pub use ISpendingLimitHook::{
 };
 
 sol! {
+    /// The constructor's selector, as Stylus tools call it: the deployer sends
+    /// `stylus_constructor()`'s selector followed by the constructor's
+    /// ABI-encoded arguments (here one `address`: the config program).
+    interface IStylusConstructor {
+        function stylus_constructor();
+    }
+
     /// One ERC-7579 execution of a batch.
     #[derive(Debug, PartialEq, Eq)]
     struct Execution {

@@ -16,7 +16,7 @@ use crate::env::HostEnv;
 use crate::error::HookError;
 use crate::ledger::AccountKey;
 use crate::window::Spec;
-use crate::{calldata, check, host, install, ledger, lifecycle, policy, window};
+use crate::{calldata, check, config_program, host, install, ledger, lifecycle, policy, window};
 
 /// ERC-7579 module type id of a hook.
 pub const MODULE_TYPE_HOOK: u64 = 4;
@@ -70,13 +70,35 @@ pub extern "C" fn user_entrypoint(len: usize) -> usize {
             stylus_sdk::host::VM(stylus_sdk::host::WasmVM {}),
         )
     };
-    let (output, status) = match crate::dispatch::dispatch(&mut hook, &input) {
+    let (output, status) = match route(&mut hook, &input) {
         Ok(output) => (output, 0),
         Err(output) => (output, 1),
     };
     host::storage_flush();
     host::write_result(&output);
     status
+}
+
+/// The hook program: the calls it serves itself, and the others handed to
+/// the config program (see [`crate::config_program`]).
+#[cfg(all(target_arch = "wasm32", not(feature = "config-program")))]
+fn route(hook: &mut SpendingLimitHook, input: &[u8]) -> stylus_sdk::ArbResult {
+    crate::dispatch::dispatch_hot(hook, input).unwrap_or_else(|| {
+        // The hook has written nothing before handing on (its routes return
+        // whole), so the config program sees storage as it is.
+        let program = config_program::target(&mut HostEnv).map_err(|e| e.encode())?;
+        match host::delegate_call(program, input) {
+            (true, output) => Ok(output),
+            (false, output) => Err(output),
+        }
+    })
+}
+
+/// The config program: installation, settings and views, run in the hook's
+/// storage by its `DELEGATECALL`.
+#[cfg(all(target_arch = "wasm32", feature = "config-program"))]
+fn route(hook: &mut SpendingLimitHook, input: &[u8]) -> stylus_sdk::ArbResult {
+    crate::dispatch::dispatch_config(hook, input)
 }
 
 // Every method of the two blocks below is a thin wrapper that the router
@@ -219,6 +241,18 @@ impl SpendingLimitHook {
     #[inline(always)]
     pub fn budgets(&self, account: Address) -> Vec<B256> {
         policy::budget_ids(&mut HostEnv, &AccountKey::new(account))
+    }
+
+    /// The constructor: fixes the config program, once.
+    #[inline(always)]
+    pub fn construct(&mut self, program: Address) -> Result<(), HookError> {
+        config_program::construct(&mut HostEnv, program, host::code_len(program))
+    }
+
+    /// `configProgram`: where the calls the hook does not serve itself run.
+    #[inline(always)]
+    pub fn config_program(&self) -> Address {
+        config_program::address(&mut HostEnv)
     }
 
     /// `postCheck` on the raw calldata. `preCheck` keeps no per-call state, so

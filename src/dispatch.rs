@@ -1,4 +1,10 @@
-//! The deployed program's ABI router: selector → arguments → method → result.
+//! The ABI router: selector → arguments → method → result.
+//!
+//! The hook is deployed as two programs (see [`crate::config_program`]): the
+//! hook program serves [`dispatch_hot`], the calls on every execution and the
+//! two the gas goals measure, and hands every other selector to the config
+//! program, which serves [`dispatch_config`]. [`dispatch`] is both, for the
+//! native build and the tests; which selectors go where is decided here only.
 //!
 //! Written by hand instead of the SDK's generated router, for three reasons:
 //! `preCheck`/`postCheck` need the raw calldata (the multiplexer's suffix);
@@ -56,27 +62,54 @@ calldata::selector_ids! {
     BUDGETS = P::budgetsCall;
     NAME = I::nameCall;
     VERSION = I::versionCall;
+    CONFIG_PROGRAM = P::configProgramCall;
+    CONSTRUCTOR = abi::IStylusConstructor::stylus_constructorCall;
 }
 
-/// Routes one call. Every function is non-payable, as in the reference:
-/// value with any call reverts with empty data, like Solidity's check.
+/// A router: `Ok(None)` when the selector is not one of its functions.
+type Route = fn(&mut SpendingLimitHook, u32, &[u8], &[u8]) -> Result<Option<Vec<u8>>, HookError>;
+
+/// Routes one call to any function of the hook: what the native build runs.
 pub fn dispatch(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
+    dispatch_hot(hook, input).unwrap_or_else(|| dispatch_config(hook, input))
+}
+
+/// The hook program's calls; `None` for a selector it leaves to the config
+/// program (which may not know it either).
+pub fn dispatch_hot(hook: &mut SpendingLimitHook, input: &[u8]) -> Option<ArbResult> {
+    serve(hook, input, route_hot)
+}
+
+/// The config program's calls. An unknown selector reverts with no data, as
+/// Solidity without a fallback does.
+pub fn dispatch_config(hook: &mut SpendingLimitHook, input: &[u8]) -> ArbResult {
+    serve(hook, input, route_config).unwrap_or(Err(Vec::new()))
+}
+
+/// Runs `route` on the call. Every function is non-payable, as in the
+/// reference: value with any call reverts with empty data, like Solidity's
+/// check, and so does calldata too short for a selector; neither is handed on.
+fn serve(hook: &mut SpendingLimitHook, input: &[u8], route: Route) -> Option<ArbResult> {
     if !crate::host::msg_value().is_zero() {
-        return Err(Vec::new());
+        return Some(Err(Vec::new()));
     }
     let Some(selector) = calldata::selector(input) else {
-        return Err(Vec::new());
+        return Some(Err(Vec::new()));
     };
     let args = calldata::tail(input, 4).unwrap_or_default();
     match route(hook, u32::from_be_bytes(selector), input, args) {
-        Ok(Some(output)) => Ok(output),
-        // No such function: Solidity without a fallback reverts with no data.
-        Ok(None) => Err(Vec::new()),
-        Err(error) => Err(error.encode()),
+        Ok(Some(output)) => Some(Ok(output)),
+        Ok(None) => None,
+        Err(error) => Some(Err(error.encode())),
     }
 }
 
-fn route(
+/// The hook program's functions: what runs on every execution of an
+/// account (`preCheck`, `postCheck`), what an account asks while installing
+/// (`isModuleType`, `isInitialized`), the two calls whose gas the goals
+/// measure (`setSpendingLimit`, `getRemainingAllowance`), and the
+/// deployment's own (`stylus_constructor`, `configProgram`).
+fn route_hot(
     hook: &mut SpendingLimitHook,
     selector: u32,
     input: &[u8],
@@ -85,6 +118,41 @@ fn route(
     Ok(Some(match selector {
         PRE_CHECK => hook.pre_check_raw(input)?,
         POST_CHECK => hook.post_check_raw(input)?,
+        IS_MODULE_TYPE => bool_word(SpendingLimitHook::is_module_type(calldata::uint_at(
+            args, 0,
+        )?)),
+        IS_INITIALIZED => bool_word(hook.is_initialized(calldata::address(args, 0)?)),
+        SET_SPENDING_LIMIT => {
+            let token = calldata::address(args, 0)?;
+            let limit = calldata::uint_at(args, WORD)?;
+            let duration = calldata::uint48_of(calldata::uint48(args, 2 * WORD)?);
+            hook.set_spending_limit(token, limit, duration)?;
+            Vec::new()
+        }
+        GET_REMAINING_ALLOWANCE => {
+            uint_word(hook.get_remaining_allowance(
+                calldata::address(args, 0)?,
+                calldata::address(args, WORD)?,
+            ))
+        }
+        CONSTRUCTOR => {
+            hook.construct(calldata::address(args, 0)?)?;
+            Vec::new()
+        }
+        CONFIG_PROGRAM => list::copied(&address_word(hook.config_program())),
+        _ => return Ok(None),
+    }))
+}
+
+/// The config program's functions: installation, every setting and every
+/// other view.
+fn route_config(
+    hook: &mut SpendingLimitHook,
+    selector: u32,
+    _input: &[u8],
+    args: &[u8],
+) -> Result<Option<Vec<u8>>, HookError> {
+    Ok(Some(match selector {
         ON_INSTALL => {
             hook.on_install(bytes_arg(args, 0)?)?;
             Vec::new()
@@ -93,10 +161,6 @@ fn route(
             hook.on_uninstall(bytes_arg(args, 0)?)?;
             Vec::new()
         }
-        IS_MODULE_TYPE => bool_word(SpendingLimitHook::is_module_type(calldata::uint_at(
-            args, 0,
-        )?)),
-        IS_INITIALIZED => bool_word(hook.is_initialized(calldata::address(args, 0)?)),
         CONFIGS => {
             let (limit, spent, duration, start) =
                 hook.configs(calldata::address(args, 0)?, calldata::address(args, WORD)?);
@@ -111,22 +175,9 @@ fn route(
             }
             out
         }
-        SET_SPENDING_LIMIT => {
-            let token = calldata::address(args, 0)?;
-            let limit = calldata::uint_at(args, WORD)?;
-            let duration = calldata::uint48_of(calldata::uint48(args, 2 * WORD)?);
-            hook.set_spending_limit(token, limit, duration)?;
-            Vec::new()
-        }
         REMOVE_SPENDING_LIMIT => {
             hook.remove_spending_limit(calldata::address(args, 0)?)?;
             Vec::new()
-        }
-        GET_REMAINING_ALLOWANCE => {
-            uint_word(hook.get_remaining_allowance(
-                calldata::address(args, 0)?,
-                calldata::address(args, WORD)?,
-            ))
         }
         TRUSTED_FORWARDER => list::copied(&address_word(
             hook.trusted_forwarder(calldata::address(args, 0)?),

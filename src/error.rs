@@ -63,6 +63,8 @@ pub enum HookError {
     BudgetExceeded(abi::BudgetExceeded),
     /// See [`abi::InvalidBudget`].
     InvalidBudget(abi::InvalidBudget),
+    /// See [`abi::InvalidConfigProgram`].
+    InvalidConfigProgram(abi::InvalidConfigProgram),
 }
 
 // The SDK's derive (under `export-abi`) writes these conversions itself.
@@ -87,7 +89,8 @@ from_policy_errors!(
     OutsideValidity,
     LifetimeCapExceeded,
     BudgetExceeded,
-    InvalidBudget
+    InvalidBudget,
+    InvalidConfigProgram
 );
 
 impl HookError {
@@ -243,6 +246,10 @@ impl HookError {
             Self::InvalidBudget(e) => (
                 abi::InvalidBudget::SELECTOR,
                 [Some(Field::Word(&e.budget)), None, None],
+            ),
+            Self::InvalidConfigProgram(e) => (
+                abi::InvalidConfigProgram::SELECTOR,
+                [Some(Field::Address(&e.program)), None, None],
             ),
         }
     }

@@ -103,3 +103,31 @@ pub fn emit_log(log: &[u8], topics: usize) {
     // SAFETY: the pointer and length describe `log`, which outlives the call.
     unsafe { hostio::emit_log(log.as_ptr(), log.len(), topics) };
 }
+
+/// `EXTCODESIZE`: the bytes of code at `address` (0 for none).
+pub fn code_len(address: Address) -> usize {
+    // SAFETY: the host reads exactly 20 bytes from the pointer.
+    unsafe { hostio::account_code_size(address.as_ptr()) }
+}
+
+/// `DELEGATECALL`s `program` with `calldata` and all the gas the 63/64 rule
+/// allows: whether it succeeded, and what it returned or reverted with.
+#[cfg(target_arch = "wasm32")]
+pub fn delegate_call(program: Address, calldata: &[u8]) -> (bool, alloc::vec::Vec<u8>) {
+    let mut len = 0usize;
+    // SAFETY: 20 bytes of address, `calldata` as pointer and length, and a
+    // `usize` the host writes the return data's length to.
+    let status = unsafe {
+        hostio::delegate_call_contract(
+            program.as_ptr(),
+            calldata.as_ptr(),
+            calldata.len(),
+            u64::MAX,
+            &mut len,
+        )
+    };
+    let mut data = crate::list::zeroed(len);
+    // SAFETY: `data` holds `len` bytes, which is what the host has to copy.
+    unsafe { hostio::read_return_data(data.as_mut_ptr(), 0, len) };
+    (status == 0, data)
+}

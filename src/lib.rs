@@ -14,7 +14,8 @@
 //! it is, [`execution`] decodes what the account will do, [`outflow`] says what
 //! that spends, [`ledger`] charges it using [`window`] arithmetic, and
 //! [`policy`] checks what goes beyond the reference window. The account's
-//! own changes (install, limits, policies) are in [`lifecycle`]. Where each
+//! own changes (install, limits, policies) are in [`lifecycle`]; on chain
+//! most of those run in a second program, [`config_program`]. Where each
 //! word lives is in [`slots`]; logs are encoded in [`events`]. Storage and
 //! logs go through [`env`](mod@env), so all of it also runs in memory.
 
@@ -30,6 +31,7 @@ pub mod abi;
 pub mod account;
 pub mod calldata;
 pub mod check;
+pub mod config_program;
 // The SDK's `#[storage]` expands to a `vec!` the program never runs; the
 // artifact test in `vm/tests/program.rs` is what holds this module to `list`.
 #[allow(clippy::disallowed_macros)]

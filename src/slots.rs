@@ -46,6 +46,7 @@
 //!     Window[3] windows;  // +8  as a token's; byte 13 of the first spec says how many
 //! }
 //! mapping(address => Account) accounts; // slot 0
+//! address configProgram;                // slot 1, set once by the constructor
 //! ```
 //!
 //! The reference's words are described in bits (bit 0 is the least
@@ -72,6 +73,10 @@ use crate::env::Env;
 pub const MAX_TRACKED_TOKENS: usize = 50;
 /// Most budgets one account may hold (keeps uninstall bounded).
 pub const MAX_BUDGETS: usize = 8;
+
+/// The config program's address (see [`crate::config_program`]): a plain
+/// slot after the `accounts` mapping, whose entries are all keccak-derived.
+pub const CONFIG_PROGRAM_SLOT: U256 = U256::from_limbs([1, 0, 0, 0]);
 
 /// Root slot of the `accounts` mapping (0), as the word keccak hashes.
 const ACCOUNTS_ROOT: [u8; 32] = [0; 32];

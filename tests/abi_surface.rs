@@ -285,6 +285,53 @@ fn the_router_serves_exactly_the_table(hook: Contract<SpendingLimitHook>, alice:
     assert_eq!(dispatch(storage, &[0x06, 0xfd]), Err(Vec::new()));
 }
 
+/// The two programs split the interface: every function is served by
+/// exactly one of them, and the hook program's share is the hot calls.
+#[motsu::test]
+fn the_hook_and_config_programs_split_the_interface(
+    hook: Contract<SpendingLimitHook>,
+    alice: Address,
+) {
+    use spending_limit_hook::dispatch::{dispatch_config, dispatch_hot};
+    let zero_args = [0u8; 4 * 32];
+    let functions: Vec<(String, Vec<u8>)> = rows("function")
+        .into_iter()
+        .chain(
+            ISpendingLimitPolicy::abi::contract()
+                .functions()
+                .map(|f| (f.signature(), f.selector().to_vec())),
+        )
+        .collect();
+    let mut hot = BTreeSet::new();
+    for (signature, selector) in functions {
+        let mut call = hook.sender(alice);
+        let storage: &mut SpendingLimitHook = &mut call;
+        let mut input = selector.clone();
+        input.extend_from_slice(&zero_args);
+        let in_hook = dispatch_hot(storage, &input).is_some();
+        let in_config = dispatch_config(storage, &input) != Err(Vec::new());
+        assert!(
+            in_hook != in_config,
+            "{signature}: hook {in_hook}, config {in_config}"
+        );
+        if in_hook {
+            hot.insert(signature.split('(').next().unwrap_or_default().to_string());
+        }
+    }
+    let expected: BTreeSet<String> = [
+        "preCheck",
+        "postCheck",
+        "isModuleType",
+        "isInitialized",
+        "setSpendingLimit",
+        "getRemainingAllowance",
+        "configProgram",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(hot, expected);
+}
+
 #[motsu::test]
 fn views_answer_through_the_router(hook: Contract<SpendingLimitHook>, alice: Address) {
     use alloy_sol_types::SolCall;

@@ -815,7 +815,7 @@ fn t22_storage_layout_is_pinned() {
 
 #[test]
 fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
-    // The hook never calls out (no reentrancy window, no stale storage cache
+    // preCheck never calls out (no reentrancy window, no stale storage cache
     // around a call) and never reads balances, so a sibling sub-hook that
     // moves tokens in its own preCheck cannot change its accounting. The
     // artifact's imports prove it on the real program (vm/tests/threats_vm.rs);

@@ -282,7 +282,7 @@ fn uninstall_clears_every_slot() {
     let mut chain = Chain::new();
     chain.install(ALICE, MUX, &[(NATIVE, 10, 60), (TOKEN, u64::MAX, 120)]);
     chain.pre_check(ALICE, &exec_batch(&[(TOKEN, 5, transfer(7))]));
-    assert!(!chain.vm.storage_of(HOOK).is_empty());
+    assert!(!chain.account_slots().is_empty());
     assert!(chain
         .tx(
             ALICE,
@@ -293,7 +293,7 @@ fn uninstall_clears_every_slot() {
         )
         .is_success());
     assert_eq!(
-        chain.vm.storage_of(HOOK),
+        chain.account_slots(),
         vec![],
         "uninstall leaves nothing behind"
     );

@@ -284,7 +284,7 @@ fn uninstall_forgets_every_policy_and_a_reinstall_starts_clean() {
     );
     // What remains is the sliding window's one bucket word, which nothing
     // reads again: its tally, which says which buckets count, is gone.
-    assert_eq!(chain.vm.storage_of(HOOK).len(), 1);
+    assert_eq!(chain.account_slots().len(), 1);
     chain.install(ALICE, Address::ZERO, &[(TOKEN, 1_000, 3_600)]);
     chain.configure(P::setWindowsCall {
         token: TOKEN,

@@ -10,23 +10,52 @@ use spending_limit_hook::encode;
 use stylus_local_vm::artifact;
 
 #[test]
-fn t23_the_program_cannot_call_out_or_be_reentered_through_a_call() {
-    let info = artifact::check(&artifact()).unwrap();
-    for forbidden in [
+fn t23_neither_program_can_call_out_and_the_hook_only_delegates_to_its_own() {
+    // The config program makes no call of any kind; the hook program's only
+    // call is the DELEGATECALL that hands on what it does not serve, to the
+    // config program its constructor fixed (src/config_program.rs). Neither
+    // can call a token or another account, so nothing can re-enter them.
+    let calls = [
         "call_contract",
         "static_call_contract",
         "delegate_call_contract",
         "create1",
         "create2",
-    ] {
+    ];
+    let (hook, config) = (
+        artifact::check(&artifact()).unwrap(),
+        artifact::check(&config_artifact()).unwrap(),
+    );
+    for forbidden in calls {
         assert!(
-            !info.imports.iter().any(|i| i == forbidden),
-            "the hook imports {forbidden}"
+            !config.imports.iter().any(|i| i == forbidden),
+            "the config program imports {forbidden}"
+        );
+        assert_eq!(
+            hook.imports.iter().any(|i| i == forbidden),
+            forbidden == "delegate_call_contract",
+            "the hook program and {forbidden}"
         );
     }
     // Every write goes through the host's cache and is flushed by the entry
-    // point: no RawCall exists that would need a flush before it.
-    assert!(info.imports.iter().any(|i| i == "storage_flush_cache"));
+    // point, and the hook writes nothing before it hands a call on.
+    assert!(hook.imports.iter().any(|i| i == "storage_flush_cache"));
+    assert!(config.imports.iter().any(|i| i == "storage_flush_cache"));
+    // preCheck and postCheck never hand on: on a hook whose constructor never
+    // ran (no config program), they still answer for themselves.
+    let mut vm = stylus_local_vm::LocalVm::new();
+    vm.deploy_at(HOOK, &artifact()).unwrap();
+    let msg = exec_single(TOKEN, 0, &transfer(1));
+    let pre = encode::pre_check(ALICE, alloy_primitives::U256::ZERO, &msg);
+    let out = vm.call(HOOK, &stylus_local_vm::Call::new(ALICE, pre));
+    assert_eq!(
+        out.output,
+        spending_limit_hook::error::HookError::not_initialized(ALICE).encode()
+    );
+    let post = encode::with_suffix(encode::post_check(&[]), MUX, ALICE);
+    assert!(vm
+        .call(HOOK, &stylus_local_vm::Call::new(MUX, post))
+        .is_success());
 }
 
 #[test]

@@ -22,16 +22,41 @@ pub const ALICE: Address = Address::repeat_byte(0xa1);
 pub const BOB: Address = Address::repeat_byte(0xb0);
 pub const T0: u64 = 1_750_000_000;
 
-/// The deployable program, as `scripts/build.sh` leaves it.
+/// Where the config program is deployed (see `src/config_program.rs`).
+pub const CONFIG: Address = Address::repeat_byte(0xc0);
+
+/// The hook program, as `scripts/build.sh` leaves it (or `$HOOK_WASM`).
 pub fn artifact() -> Vec<u8> {
-    let path = std::env::var("HOOK_WASM").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../artifacts/spending_limit_hook.wasm"
-        )
-        .into()
-    });
+    read_artifact("HOOK_WASM", "spending_limit_hook.wasm")
+}
+
+/// The config program, as `scripts/build.sh` leaves it (or `$CONFIG_WASM`).
+pub fn config_artifact() -> Vec<u8> {
+    read_artifact("CONFIG_WASM", "spending_limit_config.wasm")
+}
+
+fn read_artifact(variable: &str, file: &str) -> Vec<u8> {
+    let path = std::env::var(variable)
+        .unwrap_or_else(|_| format!("{}/../artifacts/{file}", env!("CARGO_MANIFEST_DIR")));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run scripts/build.sh first"))
+}
+
+/// The constructor's calldata, as the Stylus deployer sends it.
+pub fn constructor(program: Address) -> Vec<u8> {
+    let mut data =
+        spending_limit_hook::abi::IStylusConstructor::stylus_constructorCall {}.abi_encode();
+    data.extend_from_slice(&program.abi_encode());
+    data
+}
+
+/// Deploys both programs and runs the hook's constructor, as
+/// `scripts/deploy.sh` does on a chain.
+pub fn deploy(vm: &mut LocalVm, hook: &[u8]) {
+    vm.deploy_at(CONFIG, &config_artifact())
+        .expect("the config program deploys");
+    vm.deploy_at(HOOK, hook).expect("the hook program deploys");
+    let out = vm.call(HOOK, &Call::new(ALICE, constructor(CONFIG)));
+    assert!(out.is_success(), "the constructor runs: {out:?}");
 }
 
 pub struct Chain {
@@ -46,12 +71,19 @@ impl Chain {
         static DEPLOYED: std::sync::OnceLock<LocalVm> = std::sync::OnceLock::new();
         let vm = DEPLOYED.get_or_init(|| {
             let mut vm = LocalVm::new();
-            vm.deploy_at(HOOK, &artifact())
-                .expect("the artifact deploys");
+            deploy(&mut vm, &artifact());
             vm.set_timestamp(T0);
             vm
         });
         Self { vm: vm.clone() }
+    }
+
+    /// The hook's non-zero slots but the deployment's own (the config
+    /// program's address): what accounts left in storage.
+    pub fn account_slots(&self) -> Vec<(U256, alloy_primitives::B256)> {
+        let mut slots = self.vm.storage_of(HOOK);
+        slots.retain(|(slot, _)| *slot != spending_limit_hook::slots::CONFIG_PROGRAM_SLOT);
+        slots
     }
 
     /// A call in a new transaction (cold storage).

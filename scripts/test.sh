@@ -23,8 +23,12 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 # The contract as it is deployed: code under `cfg(target_arch = "wasm32")`
 # is only seen by a wasm32 build, which also may not grow a `Vec` but through
 # `src/list.rs` (clippy/wasm32/clippy.toml).
-CLIPPY_CONF_DIR=clippy/wasm32 \
-  cargo clippy --locked --release --lib --target wasm32-unknown-unknown -- -D warnings
+# Both programs: the hook, and the config program (`--features config-program`).
+for features in "" "--features config-program"; do
+  # shellcheck disable=SC2086 # empty or two words, on purpose
+  CLIPPY_CONF_DIR=clippy/wasm32 \
+    cargo clippy --locked --release --lib --target wasm32-unknown-unknown $features -- -D warnings
+done
 # The ABI exporter (`cargo run --features export-abi`) must keep compiling.
 cargo check --locked -p spending-limit-hook --features export-abi --bins
 # Every property runs at least 1,000 cases (scripts/assurance.sh --long: 10,000);

@@ -495,6 +495,7 @@ fn errors_encode_as_alloy_encodes_them() {
             remaining: U256::ZERO,
         }),
         policy(abi::InvalidBudget { budget: id }),
+        policy(abi::InvalidConfigProgram { program: a }),
     ]);
     for (error, expected) in cases {
         assert_eq!(error.encode(), expected, "{error:?}");

@@ -475,6 +475,10 @@ pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
             write(&mut c, out, &value)
         },
     )?;
+    // Nitro counts a program's open frames by acting address, leaving out
+    // DELEGATECALL frames (TxProcessor.PushContract), and a call is reentrant
+    // when its address has another frame open. The VM's only calls between
+    // programs are DELEGATECALLs, so no frame is ever counted twice.
     linker.func_wrap(M, "msg_reentrant", |mut c: Ctx<'_>| -> Result<u32, Error> {
         host_ink(&mut c, HOSTIO_INK)?;
         Ok(0)

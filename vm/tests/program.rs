@@ -14,8 +14,9 @@ use stylus_local_vm::{artifact, pricing::EntryCost};
 const COMPRESSED_BOUND: usize = 12 * 1024;
 /// The bound on the cached entry cost.
 const CACHED_ENTRY_BOUND: u64 = 600;
-/// The data section as it is now: two `dyn Env` vtables and the name and
-/// version strings, with a little room for another vtable.
+/// The larger data section as it is now (the config program's: two `dyn Env`
+/// vtables and the name and version strings; the hook program has one
+/// vtable), with a little room for another vtable.
 const DATA_BOUND: usize = 96;
 
 #[test]

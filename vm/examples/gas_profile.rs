@@ -1,8 +1,9 @@
 //! Where one scenario's computation goes: the ink each function of the hook
 //! runs in the measured call, biggest first. It runs a build that keeps its
-//! names (the deployable artifact has none), re-encoded as the artifact is;
-//! the linker lays that build out slightly differently, so its total can
-//! differ from the gas report's by a few gas. Run it with `scripts/profile.sh`.
+//! names (the deployable artifact has none), through the same wasm-opt
+//! recipe with `-g`, re-encoded as the artifact is; kept names change a few
+//! of the optimizer's choices, so its total can differ from the gas report's
+//! by some tens of gas. Run it with `scripts/profile.sh`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

@@ -265,7 +265,7 @@ fn delegate_call(
     let (used, spent, ok) = if runtime.code_len(target) == 0 {
         data.return_data = Vec::new();
         (0, Spent::default(), true)
-    } else if data.depth + 1 >= MAX_CALL_DEPTH {
+    } else if data.depth >= MAX_CALL_DEPTH {
         data.return_data = Vec::new();
         (0, Spent::default(), false)
     } else {
@@ -281,13 +281,17 @@ fn delegate_call(
             block_number: data.block_number,
             depth: data.depth + 1,
         };
-        let end = run_frame(
-            &runtime,
-            frame,
-            &mut data.world,
-            &mut data.tx,
-            data.pending.clone(),
-        );
+        // At least 256 KiB of stack for the frame, on a new 4 MiB segment if
+        // the thread's is running out.
+        let end = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
+            run_frame(
+                &runtime,
+                frame,
+                &mut data.world,
+                &mut data.tx,
+                data.pending.clone(),
+            )
+        });
         let ok = end.outcome.status == Status::Success;
         if ok {
             data.pending = end.pending;

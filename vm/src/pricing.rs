@@ -52,7 +52,8 @@ pub const SSTORE_RESET_GAS: u64 = 2_900;
 pub const COLD_ACCOUNT_GAS: u64 = 2_600;
 /// EIP-2929 later access of an account, gas (`WARM_STORAGE_READ_COST`).
 pub const WARM_ACCOUNT_GAS: u64 = 100;
-/// Deepest call stack the EVM allows (`CallCreateDepth`).
+/// Frames the EVM allows beneath a transaction's own (`CallCreateDepth`): a
+/// call from a frame this deep fails.
 pub const MAX_CALL_DEPTH: usize = 1_024;
 /// Ink per pointer argument a host call reads. Source: nitro `arbutil`
 /// (`PTR_INK` = 13,440 − `HOSTIO_INK`).

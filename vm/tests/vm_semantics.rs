@@ -323,3 +323,37 @@ fn a_delegate_call_to_an_address_without_code_succeeds_with_nothing() {
     assert_eq!(out.output, vec![0]);
     assert!(vm.storage_of(AT).is_empty());
 }
+
+#[test]
+fn delegate_calls_nest_only_as_deep_as_the_call_stack_allows() {
+    // Delegate-calls itself with its own calldata until a call fails, and
+    // returns how deep it got: each frame adds 1 to the failed call's depth.
+    let wasm = wat::parse_str(
+        r#"(module
+            (import "vm_hooks" "delegate_call_contract"
+                (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
+            (import "vm_hooks" "read_return_data" (func $returned (param i32 i32 i32) (result i32)))
+            (import "vm_hooks" "write_result" (func $result (param i32 i32)))
+            (memory (export "memory") 1)
+            (global $sp (mut i32) (i32.const 0))
+            (data (i32.const 0) "\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11")
+            (func (export "user_entrypoint") (param $len i32) (result i32)
+                (if (i32.eqz (call $delegate (i32.const 0) (i32.const 0) (i32.const 0)
+                        (i64.const -1) (i32.const 64)))
+                    (then (drop (call $returned (i32.const 128) (i32.const 0) (i32.const 4)))))
+                (i32.store (i32.const 128) (i32.add (i32.load (i32.const 128)) (i32.const 1)))
+                (call $result (i32.const 128) (i32.const 4))
+                i32.const 0))"#,
+    )
+    .unwrap();
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &wasm).unwrap();
+    let mut call = Call::new(SENDER, vec![]);
+    call.gas_limit = 1_000_000_000_000;
+    let out = vm.call(AT, &call);
+    assert_eq!(out.status, Status::Success, "{:?}", out.status);
+    let depth = u32::from_le_bytes(out.output[..4].try_into().unwrap());
+    // The transaction's own frame and 1,024 beneath it, as geth counts; the
+    // VM's native stack grows as they nest.
+    assert_eq!(depth as usize, stylus_local_vm::pricing::MAX_CALL_DEPTH + 1);
+}

@@ -34,7 +34,7 @@ use crate::slots::{self, CONFIG_PROGRAM_SLOT};
 
 /// [`CONFIG_PROGRAM_SLOT`], made at run time: a constant slot handed to
 /// [`Env`] by reference would be placed in the data section, which every
-/// call pays for at entry (32 bytes, 24 gas).
+/// call pays for at entry (measured: 23 gas on every uncached call).
 fn slot() -> alloy_primitives::U256 {
     crate::calldata::uint(core::hint::black_box(CONFIG_PROGRAM_SLOT.as_limbs()[0]))
 }

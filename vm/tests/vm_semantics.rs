@@ -201,11 +201,11 @@ fn profiling_attributes_every_block_to_its_function_and_changes_no_cost() {
     assert!(helper > 5 * 2_450 && entry > 0 && entry < helper);
 }
 
-/// Delegate-calls the program at 0x22…22 with its own calldata and returns
-/// the status byte followed by the callee's return data, succeeding either
-/// way (so a callee's failure is visible in what the caller keeps).
-fn delegating_caller() -> Vec<u8> {
-    wat::parse_str(
+/// A program whose memory starts with the address `target` repeats 20 times
+/// (at 0), and which may delegate-call, read return data and set its result.
+fn delegating_program(target: u8, body: &str) -> Vec<u8> {
+    let address: String = (0..20).map(|_| format!("\\{target:02x}")).collect();
+    wat::parse_str(format!(
         r#"(module
             (import "vm_hooks" "read_args" (func $args (param i32)))
             (import "vm_hooks" "delegate_call_contract"
@@ -214,17 +214,26 @@ fn delegating_caller() -> Vec<u8> {
             (import "vm_hooks" "write_result" (func $result (param i32 i32)))
             (memory (export "memory") 1)
             (global $sp (mut i32) (i32.const 0))
-            (data (i32.const 0) "\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22\22")
-            (func (export "user_entrypoint") (param $len i32) (result i32)
-                i32.const 256 call $args
-                i32.const 511
-                i32.const 0 i32.const 256 local.get $len i64.const -1 i32.const 64 call $delegate
-                i32.store8
-                i32.const 512 i32.const 0 i32.const 64 i32.load call $returned drop
-                i32.const 511 i32.const 64 i32.load i32.const 1 i32.add call $result
-                i32.const 0))"#,
-    )
+            (data (i32.const 0) "{address}")
+            (func (export "user_entrypoint") (param $len i32) (result i32) {body}))"#
+    ))
     .unwrap()
+}
+
+/// Delegate-calls the program at 0x22…22 with its own calldata and returns
+/// the status byte followed by the callee's return data, succeeding either
+/// way (so a callee's failure is visible in what the caller keeps).
+fn delegating_caller() -> Vec<u8> {
+    delegating_program(
+        0x22,
+        "i32.const 256 call $args
+        i32.const 511
+        i32.const 0 i32.const 256 local.get $len i64.const -1 i32.const 64 call $delegate
+        i32.store8
+        i32.const 512 i32.const 0 i32.const 64 i32.load call $returned drop
+        i32.const 511 i32.const 64 i32.load i32.const 1 i32.add call $result
+        i32.const 0",
+    )
 }
 
 /// Stores its first calldata word in slot 0, logs it, returns `msg.sender`,
@@ -328,24 +337,15 @@ fn a_delegate_call_to_an_address_without_code_succeeds_with_nothing() {
 fn delegate_calls_nest_only_as_deep_as_the_call_stack_allows() {
     // Delegate-calls itself with its own calldata until a call fails, and
     // returns how deep it got: each frame adds 1 to the failed call's depth.
-    let wasm = wat::parse_str(
-        r#"(module
-            (import "vm_hooks" "delegate_call_contract"
-                (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
-            (import "vm_hooks" "read_return_data" (func $returned (param i32 i32 i32) (result i32)))
-            (import "vm_hooks" "write_result" (func $result (param i32 i32)))
-            (memory (export "memory") 1)
-            (global $sp (mut i32) (i32.const 0))
-            (data (i32.const 0) "\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11\11")
-            (func (export "user_entrypoint") (param $len i32) (result i32)
-                (if (i32.eqz (call $delegate (i32.const 0) (i32.const 0) (i32.const 0)
-                        (i64.const -1) (i32.const 64)))
-                    (then (drop (call $returned (i32.const 128) (i32.const 0) (i32.const 4)))))
-                (i32.store (i32.const 128) (i32.add (i32.load (i32.const 128)) (i32.const 1)))
-                (call $result (i32.const 128) (i32.const 4))
-                i32.const 0))"#,
-    )
-    .unwrap();
+    let wasm = delegating_program(
+        0x11,
+        "(if (i32.eqz (call $delegate (i32.const 0) (i32.const 0) (i32.const 0)
+                (i64.const -1) (i32.const 64)))
+            (then (drop (call $returned (i32.const 128) (i32.const 0) (i32.const 4)))))
+        (i32.store (i32.const 128) (i32.add (i32.load (i32.const 128)) (i32.const 1)))
+        (call $result (i32.const 128) (i32.const 4))
+        i32.const 0",
+    );
     let mut vm = LocalVm::new();
     vm.deploy_at(AT, &wasm).unwrap();
     let mut call = Call::new(SENDER, vec![]);

@@ -12,10 +12,11 @@ toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 rustup toolchain install "$toolchain" --profile minimal --component clippy,rustfmt >/dev/null 2>&1 || true
 rustup target add --toolchain "$toolchain" wasm32-unknown-unknown >/dev/null 2>&1
 source scripts/lib/wasm-opt.sh
+source scripts/lib/programs.sh
 
 mkdir -p artifacts target/wasm-opt
 # Both builds write the same file name; each is optimized out of it before the next.
-for program in hook:"" config:"--features config-program"; do
+for program in "${programs[@]}"; do
   name=${program%%:*}
   # shellcheck disable=SC2086 # the feature flags are two words on purpose
   cargo build --locked --release --target wasm32-unknown-unknown --lib -p spending-limit-hook ${program#*:}

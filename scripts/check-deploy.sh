@@ -9,12 +9,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/lib/cargo-stylus.sh
+source scripts/lib/programs.sh
 
 scripts/build.sh >/dev/null
 mkdir -p target
-cargo stylus get-initcode --output target/initcode.hex >/dev/null
-cargo run --locked --release --quiet -p stylus-local-vm --bin stylus-artifact -- \
-  --same-as-initcode target/initcode.hex artifacts/spending_limit_hook.wasm
-cargo stylus get-initcode --features config-program --output target/initcode-config.hex >/dev/null
-cargo run --locked --release --quiet -p stylus-local-vm --bin stylus-artifact -- \
-  --same-as-initcode target/initcode-config.hex artifacts/spending_limit_config.wasm
+# The same two programs as scripts/build.sh, each as cargo-stylus builds it.
+for program in "${programs[@]}"; do
+  name=${program%%:*}
+  # shellcheck disable=SC2086 # the feature flags are two words on purpose
+  cargo stylus get-initcode ${program#*:} --output "target/initcode-$name.hex" >/dev/null
+  cargo run --locked --release --quiet -p stylus-local-vm --bin stylus-artifact -- \
+    --same-as-initcode "target/initcode-$name.hex" "artifacts/spending_limit_$name.wasm"
+done

@@ -23,11 +23,12 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 # The contract as it is deployed: code under `cfg(target_arch = "wasm32")`
 # is only seen by a wasm32 build, which also may not grow a `Vec` but through
 # `src/list.rs` (clippy/wasm32/clippy.toml).
-# Both programs: the hook, and the config program (`--features config-program`).
-for features in "" "--features config-program"; do
-  # shellcheck disable=SC2086 # empty or two words, on purpose
+# Both programs (scripts/lib/programs.sh).
+source scripts/lib/programs.sh
+for program in "${programs[@]}"; do
+  # shellcheck disable=SC2086 # the feature flags are two words on purpose
   CLIPPY_CONF_DIR=clippy/wasm32 \
-    cargo clippy --locked --release --lib --target wasm32-unknown-unknown $features -- -D warnings
+    cargo clippy --locked --release --lib --target wasm32-unknown-unknown ${program#*:} -- -D warnings
 done
 # The ABI exporter (`cargo run --features export-abi`) must keep compiling.
 cargo check --locked -p spending-limit-hook --features export-abi --bins

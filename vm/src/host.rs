@@ -313,7 +313,7 @@ fn delegate_call(
 fn unsupported(caller: &mut Ctx<'_>, name: &str) -> Error {
     fault(
         caller,
-        format!("{name} is not supported by the local VM (no other contracts exist)"),
+        format!("{name} is not supported by the local VM (its only calls between programs are DELEGATECALLs)"),
     )
 }
 

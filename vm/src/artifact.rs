@@ -297,16 +297,21 @@ pub fn program_from_initcode(initcode: &[u8]) -> Result<Vec<u8>, ArtifactError> 
     Ok(wasm)
 }
 
-/// Size after brotli at the settings cargo-stylus deploys with (quality 11,
-/// window 22).
-pub fn compressed_len(wasm: &[u8]) -> usize {
+/// `wasm` compressed with brotli at the settings cargo-stylus deploys with
+/// (quality 11, window 22).
+pub fn compress(wasm: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
         // Writing into a Vec cannot fail.
         let _ = writer.write_all(wasm);
     }
-    out.len()
+    out
+}
+
+/// Size of [`compress`]'s output.
+pub fn compressed_len(wasm: &[u8]) -> usize {
+    compress(wasm).len()
 }
 
 #[cfg(test)]
@@ -316,10 +321,7 @@ mod tests {
     /// Initcode laid out as cargo-stylus lays it out, around `wasm`.
     fn initcode(wasm: &[u8]) -> Vec<u8> {
         let mut code = STYLUS_CODE_PREFIX.to_vec();
-        {
-            let mut writer = brotli::CompressorWriter::new(&mut code, 4096, 11, 22);
-            writer.write_all(wasm).unwrap();
-        }
+        code.extend_from_slice(&compress(wasm));
         let mut out = vec![0x7f];
         out.extend_from_slice(&alloy_primitives::U256::from(code.len()).to_be_bytes::<32>());
         out.extend_from_slice(&INITCODE_PRELUDE_TAIL);

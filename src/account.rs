@@ -21,20 +21,24 @@ pub fn suffix_claim(calldata: &[u8], caller: Address) -> Option<Address> {
     (Address::from(*forwarder) == caller).then_some(Address::from(*account))
 }
 
-/// The account a raw call (`preCheck`/`postCheck`) acts for, with its state:
-/// the suffix's account when `caller` is that account's registered forwarder,
-/// else `caller` itself.
-pub fn resolve(env: &mut dyn Env, calldata: &[u8], caller: Address) -> (AccountKey, AccountState) {
+/// The account a raw call (`preCheck`/`postCheck`) acts for: the suffix's
+/// account when `caller` is that account's registered forwarder, else
+/// `caller` itself. With the account's state when deciding needed it (a
+/// suffix to check); otherwise the word is left unread, for the caller to
+/// read only if it must.
+pub fn resolve(
+    env: &mut dyn Env,
+    calldata: &[u8],
+    caller: Address,
+) -> (AccountKey, Option<AccountState>) {
     if let Some(claimed) = suffix_claim(calldata, caller) {
         let key = AccountKey::new(claimed);
         let state = ledger::account(env, &key);
         if state.forwarder == caller {
-            return (key, state);
+            return (key, Some(state));
         }
     }
-    let key = AccountKey::new(caller);
-    let state = ledger::account(env, &key);
-    (key, state)
+    (AccountKey::new(caller), None)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::calldata::{self, Read, WORD};
 use crate::env::{Env, Overlay};
 use crate::error::HookError;
 use crate::execution;
-use crate::ledger::{self, AccountKey, AccountState};
+use crate::ledger::{self, AccountKey, AccountState, Charged};
 use crate::outflow::{self, Classified, Outflow};
 
 /// The arguments of `preCheck(address msgSender, uint256 msgValue, bytes msgData)`.
@@ -49,7 +49,7 @@ pub fn pre_check_call(
 ) -> Result<(), HookError> {
     let args = decode_args(crate::calldata::tail(calldata, 4)?)?;
     let (key, state) = crate::account::resolve(env, calldata, caller);
-    pre_check(env, hook, &key, &state, args.msg_data, now)
+    pre_check(env, hook, &key, state, args.msg_data, now)
 }
 
 /// What `preCheck` would answer if `account` executed `msg_data` at `now`:
@@ -64,49 +64,74 @@ pub fn preview(
 ) -> Result<(), HookError> {
     let mut overlay = Overlay::new(env);
     let key = AccountKey::new(account);
-    let state = ledger::account(&mut overlay, &key);
-    pre_check(&mut overlay, hook, &key, &state, msg_data, now)
+    pre_check(&mut overlay, hook, &key, None, msg_data, now)
 }
 
 /// Checks and charges what `msg_data` makes `key`'s account do at `now`.
+/// `state` is the account word if the caller has read it already.
 ///
 /// Order, as in the reference: refusals that need no state (delegatecall,
 /// module management, unknown functions, bad encodings) first, then the
 /// account must be initialized, then per execution: no call to the hook
 /// itself, native value, token amount. A batch is charged item by item, so a
 /// batch can never take more than its items would one by one.
+///
+/// The initialized check comes last here, when the account word may already
+/// have been read for another reason or found needless, and still answers
+/// first: every refusal of the executions needs a limited token or an
+/// account that is paused or denies unknown tokens, and only an initialized
+/// account has any of those (`setPaused` and `setDenyUnknownTokens` require
+/// it, and uninstalling clears the word).
 pub fn pre_check(
     env: &mut dyn Env,
     hook: Address,
     key: &AccountKey,
-    state: &AccountState,
+    state: Option<AccountState>,
     msg_data: &[u8],
     now: u64,
 ) -> Result<(), HookError> {
     let executions = execution::decode(msg_data)?;
-    if !state.initialized {
+    let mut account = AccountWord {
+        read: state,
+        initialized: false,
+    };
+    let charged = charge_all(env, hook, key, &mut account, &executions, now);
+    if !account.initialized && !account.state(env, key).initialized {
         return Err(HookError::not_initialized(key.account));
     }
-    for execution in &executions {
+    charged
+}
+
+/// Charges every execution in order, stopping at the first refusal.
+fn charge_all(
+    env: &mut dyn Env,
+    hook: Address,
+    key: &AccountKey,
+    account: &mut AccountWord,
+    executions: &[execution::Execution<'_>],
+    now: u64,
+) -> Result<(), HookError> {
+    for execution in executions {
         if execution.target == hook {
             return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
         }
         if let Some(native) = outflow::native(execution) {
-            spend(env, key, state, native, now)?;
+            spend(env, key, account, native, now)?;
         }
         match outflow::classify(execution.target, execution.call_data) {
             Classified::Moves(outflow) if !outflow.amount.is_zero() => {
-                spend(env, key, state, outflow, now)?;
+                spend(env, key, account, outflow, now)?;
             }
-            Classified::Unbounded(_) if state.paused => {
-                return Err(HookError::policy(abi::AccountPaused {}));
-            }
-            Classified::Unbounded(token)
-                if state.deny_unknown || ledger::is_tracked(env, key, token) =>
-            {
-                return Err(HookError::UnknownFunctionBlocked(
-                    abi::UnknownFunctionBlocked {},
-                ));
+            Classified::Unbounded(token) => {
+                let state = account.state(env, key);
+                if state.paused {
+                    return Err(HookError::policy(abi::AccountPaused {}));
+                }
+                if state.deny_unknown || ledger::is_tracked(env, key, token) {
+                    return Err(HookError::UnknownFunctionBlocked(
+                        abi::UnknownFunctionBlocked {},
+                    ));
+                }
             }
             _ => {}
         }
@@ -114,16 +139,50 @@ pub fn pre_check(
     Ok(())
 }
 
-/// Charges one outflow, unless the account has paused all outflows.
+/// The account word, as far as one `preCheck` has needed it. A spend of a
+/// limited token needs only that token's hot word, which carries a copy of
+/// the paused switch and proves the account initialized; so a call that
+/// spends only limited tokens, made by the account itself, never reads the
+/// account word (2,100 gas cold).
+struct AccountWord {
+    /// The word, once read.
+    read: Option<AccountState>,
+    /// Whether a limited token (recorded or refused) has shown the account
+    /// initialized.
+    initialized: bool,
+}
+
+impl AccountWord {
+    /// The account's state, read on first use.
+    fn state(&mut self, env: &mut dyn Env, key: &AccountKey) -> &AccountState {
+        self.read.get_or_insert_with(|| ledger::account(env, key))
+    }
+}
+
+/// Charges one outflow. A token without a limit may go unless the account
+/// has paused all outflows or denies such tokens, which only its word says.
 fn spend(
     env: &mut dyn Env,
     key: &AccountKey,
-    state: &AccountState,
+    account: &mut AccountWord,
     outflow: Outflow,
     now: u64,
 ) -> Result<(), HookError> {
+    let charged = ledger::charge(env, key, outflow.token, outflow.amount, now);
+    if !matches!(charged, Ok(Charged::NotLimited)) {
+        // Recorded or refused: the token is limited, so the account is
+        // initialized.
+        account.initialized = true;
+        return charged.map(drop);
+    }
+    let state = account.state(env, key);
     if state.paused {
         return Err(HookError::policy(abi::AccountPaused {}));
     }
-    ledger::charge(env, key, state, outflow.token, outflow.amount, now)
+    if state.deny_unknown {
+        return Err(HookError::policy(abi::TokenNotAllowed {
+            token: outflow.token,
+        }));
+    }
+    Ok(())
 }

@@ -30,6 +30,10 @@ use crate::window;
 const WIDE_FLAG: u16 = 0x8000;
 /// ... the capped flag (bit 254: a per-call cap is set, in the record's +4) ...
 const CAPPED_FLAG: u16 = 0x4000;
+/// ... the paused flag (bit 253): a copy of the account's paused switch, kept
+/// in every tracked token's hot word so that a spend of a tracked token can
+/// be refused or charged without reading the account word (2,100 gas cold) ...
+const PAUSED_FLAG: u16 = 0x2000;
 /// ... and the policy flags (bits 240..253): what [`crate::policy`] holds for
 /// the token beyond the reference window. Zero: nothing, and a spend never
 /// reads further.
@@ -92,6 +96,7 @@ impl AccountState {
 }
 
 /// Reads `key`'s account word.
+#[inline(never)]
 pub fn account(env: &mut dyn Env, key: &AccountKey) -> AccountState {
     AccountState::unpack(&env.load(key.base))
 }
@@ -121,8 +126,33 @@ struct Hot {
     spent: U256,
     window_end: u64,
     wide: bool,
-    capped: bool,
-    policy: u16,
+    /// The flag bits other than wide (capped, paused, policy), which a
+    /// rewrite of limit and spent passes through.
+    flags: u16,
+}
+
+impl Hot {
+    fn capped(&self) -> bool {
+        self.flags & CAPPED_FLAG != 0
+    }
+
+    fn paused(&self) -> bool {
+        self.flags & PAUSED_FLAG != 0
+    }
+
+    fn policy(&self) -> u16 {
+        self.flags & POLICY_MASK
+    }
+}
+
+/// The flag bits a new token's hot word starts with: the account's paused
+/// switch, copied.
+fn new_token_flags(state: &AccountState) -> u16 {
+    if state.paused {
+        PAUSED_FLAG
+    } else {
+        0
+    }
 }
 
 fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
@@ -145,17 +175,18 @@ fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
         spent,
         window_end: get_u48(&word, END_AT),
         wide,
-        capped: top & CAPPED_FLAG != 0,
-        policy: top & POLICY_MASK,
+        flags: top & !WIDE_FLAG,
     })
 }
 
-/// Writes the hot word; `before` is what the slots held, so that unchanged
-/// wide slots are left alone and wide slots that fall out of use are cleared.
+/// Writes the hot word with `flags` (all but wide, which the amounts decide);
+/// `before` is what the slots held, so that unchanged wide slots are left
+/// alone and wide slots that fall out of use are cleared.
 fn store_hot(
     env: &mut dyn Env,
     slot: U256,
     before: Option<&Hot>,
+    flags: u16,
     limit: U256,
     spent: U256,
     window_end: u64,
@@ -164,13 +195,8 @@ fn store_hot(
     let was_wide = before.is_some_and(|b| b.wide);
     let mut word = B256::ZERO;
     put_u48(&mut word, END_AT, window_end);
-    let capped = if before.is_some_and(|b| b.capped) {
-        CAPPED_FLAG
-    } else {
-        0
-    };
     let wide_flag = if wide { WIDE_FLAG } else { 0 };
-    let top = before.map_or(0, |b| b.policy) & POLICY_MASK | capped | wide_flag;
+    let top = flags & !WIDE_FLAG | wide_flag;
     put_bytes(&mut word, 0, top.to_be_bytes());
     if wide {
         if !was_wide || before.is_some_and(|b| b.limit != limit) {
@@ -318,6 +344,7 @@ pub fn set_limit(
         env,
         slot,
         before.as_ref(),
+        before.map_or_else(|| new_token_flags(state), |hot| hot.flags),
         limit,
         spent,
         window::window_end(window_start, window_duration),
@@ -394,27 +421,39 @@ pub fn remaining_allowance(env: &mut dyn Env, key: &AccountKey, token: Address, 
     }
 }
 
-/// Charges `amount` of `token` at `now`: refuses an amount over the token's
-/// per-call cap, restarts a closed window at `now` (emitting
-/// `SpendingWindowReset`), refuses what does not fit, records the rest
-/// (emitting `SpendingRecorded`). A token without a limit is not limited,
-/// unless the account denies such tokens.
+/// What [`charge`] did with a spend it did not refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charged {
+    /// The token is limited and the spend is recorded. The account is
+    /// installed: only an installed account has limited tokens.
+    Recorded,
+    /// The token has no limit, so nothing was read but its hot word and
+    /// nothing was written. Whether such a spend may go ahead (installed,
+    /// not paused, unknown tokens not denied) is in the account word,
+    /// which [`charge`] leaves to its caller.
+    NotLimited,
+}
+
+/// Charges `amount` of `token` at `now`: refuses every spend while the
+/// account is paused and an amount over the token's per-call cap, restarts
+/// a closed window at `now` (emitting `SpendingWindowReset`), refuses what
+/// does not fit, records the rest (emitting `SpendingRecorded`). Reads only
+/// the token's own words: see [`Charged`].
 pub fn charge(
     env: &mut dyn Env,
     key: &AccountKey,
-    state: &AccountState,
     token: Address,
     amount: U256,
     now: u64,
-) -> Result<(), HookError> {
+) -> Result<Charged, HookError> {
     let slot = key.token_slot(token);
     let Some(hot) = load_hot(env, slot) else {
-        if state.deny_unknown {
-            return Err(HookError::policy(abi::TokenNotAllowed { token }));
-        }
-        return Ok(());
+        return Ok(Charged::NotLimited);
     };
-    if hot.capped {
+    if hot.paused() {
+        return Err(HookError::policy(abi::AccountPaused {}));
+    }
+    if hot.capped() {
         let cap = load_word(env, at(slot, 4));
         if amount > cap {
             return Err(HookError::policy(abi::PerCallCapExceeded {
@@ -434,8 +473,8 @@ pub fn charge(
     };
     let spent = window::charge(hot.limit, spent_before, amount)
         .map_err(|e| HookError::exceeded(token, amount, e.remaining))?;
-    let extra = if hot.policy != 0 {
-        policy::check(env, key, token, slot, hot.policy, amount, now)?
+    let extra = if hot.policy() != 0 {
+        policy::check(env, key, token, slot, hot.policy(), amount, now)?
     } else {
         policy::Writes::default()
     };
@@ -449,7 +488,15 @@ pub fn charge(
             &[calldata::uint(now)],
         );
     }
-    store_hot(env, slot, Some(&hot), hot.limit, spent, window_end);
+    store_hot(
+        env,
+        slot,
+        Some(&hot),
+        hot.flags,
+        hot.limit,
+        spent,
+        window_end,
+    );
     extra.apply(env);
     events::emit(
         env,
@@ -458,7 +505,7 @@ pub fn charge(
         Subject::Token(token),
         &[amount, spent],
     );
-    Ok(())
+    Ok(Charged::Recorded)
 }
 
 /// The hot word's flag bits (its first two bytes).
@@ -488,6 +535,27 @@ pub(crate) fn set_policy_bits(env: &mut dyn Env, slot: U256, bits: u16) {
     update_top_bits(env, slot, word, |top| {
         top & !POLICY_MASK | bits & POLICY_MASK
     });
+}
+
+/// Pauses or resumes every outflow of the account: the switch in its
+/// account word, and its copy in each tracked token's hot word
+/// ([`PAUSED_FLAG`]), together, so that the two never disagree. Costs a
+/// write per tracked token, for a switch an account flips rarely, so that no
+/// spend has to read the account word.
+pub fn set_paused(env: &mut dyn Env, key: &AccountKey, state: &mut AccountState, paused: bool) {
+    state.paused = paused;
+    set_account(env, key, state);
+    for token in tracked_tokens(env, key) {
+        let slot = key.token_slot(token);
+        let word = env.load(slot);
+        update_top_bits(env, slot, word, |top| {
+            if paused {
+                top | PAUSED_FLAG
+            } else {
+                top & !PAUSED_FLAG
+            }
+        });
+    }
 }
 
 /// Sets (or with 0, removes) `token`'s per-call cap. The token must be
@@ -552,7 +620,7 @@ pub fn token_state(env: &mut dyn Env, key: &AccountKey, token: Address, now: u64
     let (window_start, window_duration) = load_window(env, slot, hot.window_end);
     let closed = window::is_closed(hot.window_end, now);
     let spent = if closed { U256::ZERO } else { hot.spent };
-    let max_per_call = if hot.capped {
+    let max_per_call = if hot.capped() {
         load_word(env, at(slot, 4))
     } else {
         U256::ZERO
@@ -615,14 +683,16 @@ mod tests {
         }
     }
 
-    /// Charges `amount` of TOKEN for an account with no policy switches.
+    /// Charges `amount` of TOKEN, which is limited.
     fn spend(
         env: &mut MemoryEnv,
         key: &AccountKey,
         amount: U256,
         now: u64,
     ) -> Result<(), HookError> {
-        charge(env, key, &AccountState::default(), TOKEN, amount, now)
+        let charged = charge(env, key, TOKEN, amount, now)?;
+        assert_eq!(charged, Charged::Recorded);
+        Ok(())
     }
 
     fn spent(env: &mut MemoryEnv, key: &AccountKey) -> U256 {
@@ -682,15 +752,7 @@ mod tests {
     #[test]
     fn token_words_have_the_documented_layout() {
         let (mut env, key) = setup(U256::from(1_000), 3_600);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            TOKEN,
-            U256::from(7),
-            T0 + 5,
-        )
-        .unwrap();
+        charge(&mut env, &key, TOKEN, U256::from(7), T0 + 5).unwrap();
         let slot = key.token_slot(TOKEN);
         let end = U256::from(T0 + 3_600);
         assert_eq!(
@@ -698,10 +760,12 @@ mod tests {
             word_of(&[(U256::from(7), 0), (U256::from(1_000), 96), (end, 192)])
         );
         assert_eq!(env.load(at(slot, 1)), word_of(&[(U256::from(T0), 0)]));
-        // Flags: policy bits 240..253, capped 254, wide 255.
+        // Flags: policy bits 240..253, paused 253, capped 254, wide 255.
         set_policy_bits(&mut env, slot, 0x1001);
         set_max_per_call(&mut env, &key, TOKEN, U256::from(9)).unwrap();
-        let flags = U256::from(0x1001u64) << 240 | U256::from(1) << 254;
+        let mut state = account(&mut env, &key);
+        set_paused(&mut env, &key, &mut state, true);
+        let flags = U256::from(0x1001u64) << 240 | U256::from(1) << 253 | U256::from(1) << 254;
         assert_eq!(
             env.load(slot),
             word_of(&[
@@ -922,20 +986,64 @@ mod tests {
     }
 
     #[test]
+    fn pause_is_copied_into_every_tracked_token_and_refuses_their_spends() {
+        let (mut env, key) = setup(U256::from(1_000), 3_600);
+        let other = Address::repeat_byte(0x71);
+        let late = Address::repeat_byte(0x72);
+        let mut state = account(&mut env, &key);
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(other, U256::from(5), 60),
+            T0,
+            OnExisting::Refuse,
+        )
+        .unwrap();
+        set_paused(&mut env, &key, &mut state, true);
+        // A token limited while paused starts paused too.
+        set_limit(
+            &mut env,
+            &key,
+            &mut state,
+            &lim(late, U256::from(5), 60),
+            T0,
+            OnExisting::Refuse,
+        )
+        .unwrap();
+        set_account(&mut env, &key, &state);
+        assert!(account(&mut env, &key).paused);
+        let before = env.slots.clone();
+        for token in [TOKEN, other, late] {
+            assert_eq!(
+                charge(&mut env, &key, token, U256::from(1), T0 + 1),
+                Err(HookError::policy(abi::AccountPaused {}))
+            );
+        }
+        assert_eq!(env.slots, before, "a refused spend writes nothing");
+        set_paused(&mut env, &key, &mut state, false);
+        for token in [TOKEN, other, late] {
+            let hot = load_hot(&mut env, key.token_slot(token)).unwrap();
+            assert!(!hot.paused(), "{token}");
+            assert_eq!(
+                charge(&mut env, &key, token, U256::from(1), T0 + 1),
+                Ok(Charged::Recorded)
+            );
+        }
+        // Resuming leaves every other flag and field as it was.
+        assert_eq!(spent(&mut env, &key), U256::from(1));
+    }
+
+    #[test]
     fn untracked_tokens_are_not_limited() {
         let (mut env, key) = setup(U256::from(1), 60);
         let other = Address::repeat_byte(0x71);
+        let before = env.slots.clone();
         assert_eq!(
-            charge(
-                &mut env,
-                &key,
-                &AccountState::default(),
-                other,
-                U256::MAX,
-                T0
-            ),
-            Ok(())
+            charge(&mut env, &key, other, U256::MAX, T0),
+            Ok(Charged::NotLimited)
         );
+        assert_eq!(env.slots, before, "an unlimited spend writes nothing");
         assert_eq!(config(&mut env, &key, other), None);
         assert_eq!(remaining_allowance(&mut env, &key, other, T0), U256::ZERO);
     }
@@ -1008,15 +1116,7 @@ mod tests {
             .unwrap();
         }
         set_account(&mut env, &key, &state);
-        charge(
-            &mut env,
-            &key,
-            &AccountState::default(),
-            tokens[0],
-            U256::from(5),
-            T0,
-        )
-        .unwrap();
+        charge(&mut env, &key, tokens[0], U256::from(5), T0).unwrap();
         assert!(remove_limit(&mut env, &key, &mut state, tokens[0]));
         set_account(&mut env, &key, &state);
         assert!(!remove_limit(&mut env, &key, &mut state, tokens[0]));

@@ -105,8 +105,7 @@ pub fn set_forwarder(env: &mut dyn Env, account: Address, forwarder: Address) {
 /// `setPaused(paused)` by `account`: pauses or resumes every outflow.
 pub fn set_paused(env: &mut dyn Env, account: Address, paused: bool) -> Result<(), HookError> {
     let (key, mut state) = installed(env, account)?;
-    state.paused = paused;
-    ledger::set_account(env, &key, &state);
+    ledger::set_paused(env, &key, &mut state, paused);
     events::emit(
         env,
         events::topic!(abi::PausedSet),

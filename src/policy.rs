@@ -840,14 +840,9 @@ mod tests {
         amount: u64,
         now: u64,
     ) -> Result<(), HookError> {
-        ledger::charge(
-            env,
-            key,
-            &AccountState::default(),
-            token,
-            U256::from(amount),
-            now,
-        )
+        let charged = ledger::charge(env, key, token, U256::from(amount), now)?;
+        assert_eq!(charged, ledger::Charged::Recorded);
+        Ok(())
     }
 
     fn window(kind: Kind, limit: u128, duration: u64) -> Spec {
@@ -1029,9 +1024,8 @@ mod tests {
         // Amounts past 128 bits exceed any cap.
         set_lifetime_cap(&mut env, &key, USDC, u128::MAX).unwrap();
         let huge = U256::from(u128::MAX) + U256::from(1);
-        let state = AccountState::default();
         assert!(matches!(
-            ledger::charge(&mut env, &key, &state, USDC, huge, T0),
+            ledger::charge(&mut env, &key, USDC, huge, T0),
             Err(HookError::LifetimeCapExceeded(_))
         ));
     }
@@ -1077,16 +1071,15 @@ mod tests {
         .unwrap();
         spend(&mut env, &key, USDC, 60 * 10u64.pow(6), T0).unwrap();
         let dai = |dollars: u64| U256::from(dollars) * U256::from(usd);
-        let state = AccountState::default();
         assert_eq!(
-            ledger::charge(&mut env, &key, &state, DAI, dai(41), T0 + 1),
+            ledger::charge(&mut env, &key, DAI, dai(41), T0 + 1),
             Err(HookError::policy(abi::BudgetExceeded {
                 budget: BUDGET,
                 attempted: dai(41),
                 remaining: dai(40)
             }))
         );
-        ledger::charge(&mut env, &key, &state, DAI, dai(40), T0 + 1).unwrap();
+        ledger::charge(&mut env, &key, DAI, dai(40), T0 + 1).unwrap();
         let view = budget_state(&mut env, &key, BUDGET, T0 + 2);
         assert_eq!(view.tokens, vec![(USDC, scale), (DAI, 1)]);
         assert_eq!(view.windows[0].shown.spent, 100 * usd);
@@ -1109,9 +1102,8 @@ mod tests {
         set_budget(&mut env, &key, BUDGET, &[(USDC, MAX_SCALE)], &[daily], T0).unwrap();
         // 2^40 x (2^96 - 1) needs 136 bits: no budget can hold it.
         let amount = U256::from(1u64 << 40);
-        let state = AccountState::default();
         assert_eq!(
-            ledger::charge(&mut env, &key, &state, USDC, amount, T0),
+            ledger::charge(&mut env, &key, USDC, amount, T0),
             Err(HookError::policy(abi::BudgetExceeded {
                 budget: BUDGET,
                 attempted: U256::MAX,

@@ -5,8 +5,9 @@
 //! # Layout
 //!
 //! Equivalent to this Solidity, with the hot fields of a spend packed so that a
-//! spend inside its window reads two slots (account word and hot word) and
-//! writes one:
+//! spend inside its window reads one slot (the token's hot word) and writes
+//! it; through a forwarder, it reads the account word as well, to check the
+//! forwarder:
 //!
 //! ```solidity
 //! struct Account {
@@ -20,7 +21,7 @@
 //!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end,
 //!                    //     240..253 policy flags (240..242 extra window count, 242 lifetime
 //!                    //     capped, 243 validity set, 244..252 bit i: budget i holds the token),
-//!                    //     254 capped, 255 wide
+//!                    //     253 paused (the account's switch, copied), 254 capped, 255 wide
 //!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration if start + duration
 //!                    //     passes uint48 (the end saturated); otherwise 0: it is end - start
 //!     uint256 wideLimit; // +2  the limit, when it or spent does not fit 96 bits
@@ -57,12 +58,14 @@
 //! a loop is a metered basic block). A budget's tokens are the tracked tokens
 //! whose flags name it.
 //!
-//! A token is tracked
-//! exactly when its hot word is non-zero: a tracked token always has a window
-//! end (its window lasts at least 60 s) and a limit of at least 1 or the wide
-//! flag. The window end is `start + duration` cached in the hot word so that a
-//! spend need not read the cold word until its window closes. A token with only
-//! the reference's window never reads past its first two words.
+//! A token is tracked exactly when its hot word is non-zero: a tracked token
+//! always has a window end (its window lasts at least 60 s) and a limit of at
+//! least 1 or the wide flag. Only an initialized account has tracked tokens,
+//! and each carries a copy of the account's paused switch, so a spend of a
+//! tracked token needs nothing from the account word. The window end is
+//! `start + duration` cached in the hot word so that a spend need not read the
+//! cold word until its window closes. A token with only the reference's window
+//! never reads past its first two words.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 

@@ -34,6 +34,11 @@ fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, ac
         paused: true,
     });
     assert_eq!(hook.sender(account).account_policy(account), (true, false));
+    // A token limited during the pause is paused with the others.
+    let late = Address::repeat_byte(0x72);
+    hook.sender(account)
+        .set_spending_limit(late, u(1_000), U48::from(3_600))
+        .motsu_unwrap();
     let grant = IERC777::authorizeOperatorCall {
         operator: RECIPIENT,
     }
@@ -44,6 +49,7 @@ fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, ac
         exec_single(RECIPIENT, 1, &[]),
         exec_batch(&[(RECIPIENT, 0, vec![]), (TOKEN, 0, approve(5))]),
         exec_single(OTHER_TOKEN, 0, &grant),
+        exec_single(late, 0, &transfer(1)),
     ] {
         assert_eq!(pre_check(&hook, account, &msg).unwrap_err(), paused());
     }
@@ -51,8 +57,10 @@ fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, ac
     pre_check(&hook, account, &exec_single(RECIPIENT, 0, &[1, 2, 3, 4])).motsu_unwrap();
     pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(0))).motsu_unwrap();
     hook.sender(account).set_paused(false).motsu_unwrap();
-    pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(1))).motsu_unwrap();
-    assert_eq!(spent(&hook, account, TOKEN), u(1));
+    for token in [TOKEN, late] {
+        pre_check(&hook, account, &exec_single(token, 0, &transfer(1))).motsu_unwrap();
+        assert_eq!(spent(&hook, account, token), u(1));
+    }
 }
 
 #[motsu::test]

@@ -287,28 +287,20 @@ fn run(case: Case) -> Result<(), TestCaseError> {
             .collect();
     }
     let key = AccountKey::new(ACCOUNT);
-    let state = ledger::account(&mut env, &key);
     let mut now = T0;
     for step in &case.steps {
         match *step {
             Step::Advance(dt) => now += dt,
             Step::Spend { token, amount } => {
                 let before = env.slots.clone();
-                let got = ledger::charge(
-                    &mut env,
-                    &key,
-                    &state,
-                    TOKENS[token],
-                    U256::from(amount),
-                    now,
-                );
+                let got = ledger::charge(&mut env, &key, TOKENS[token], U256::from(amount), now);
                 let want = if amount == 0 {
                     None
                 } else {
                     model.refusal(token, amount, now)
                 };
                 match (got, want) {
-                    (Ok(()), None) => model.record(token, amount, now),
+                    (Ok(ledger::Charged::Recorded), None) => model.record(token, amount, now),
                     (Err(got), Some(want)) => {
                         prop_assert_eq!(got, want, "at {}", now - T0);
                         prop_assert!(env.slots == before, "a refused spend changes nothing");

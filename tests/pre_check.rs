@@ -273,8 +273,24 @@ fn checks_for_an_uninstalled_account_revert_not_initialized(
     hook: Contract<SpendingLimitHook>,
     account: Address,
 ) {
-    let err = pre_check(&hook, account, &exec_single(TOKEN, 0, &transfer(1))).unwrap_err();
-    assert_eq!(err, HookError::not_initialized(account));
+    // Whatever the executions: the account word is read only when a step
+    // needs it, and every such step refuses an uninstalled account first.
+    let unbounded = abi::IERC777::authorizeOperatorCall {
+        operator: RECIPIENT,
+    }
+    .abi_encode();
+    for msg in [
+        exec_single(TOKEN, 0, &transfer(1)),
+        exec_single(RECIPIENT, 1, &[]),
+        exec_single(RECIPIENT, 0, &[]),
+        exec_single(hook.address(), 0, &[]),
+        exec_single(TOKEN, 0, &unbounded),
+        exec_batch(&[]),
+        exec_batch(&[(RECIPIENT, 0, vec![]), (hook.address(), 0, vec![])]),
+    ] {
+        let err = pre_check(&hook, account, &msg).unwrap_err();
+        assert_eq!(err, HookError::not_initialized(account));
+    }
 }
 
 #[motsu::test]

@@ -156,3 +156,83 @@ fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// A cold `SLOAD` (EIP-2929) and a rewrite of a non-zero slot (EIP-2200,
+/// cold access already paid by the read).
+const COLD_READ: u64 = 2_100;
+const REWRITE: u64 = 2_900;
+
+fn scenario(label: &str) -> scenarios::Scenario {
+    scenarios::all()
+        .into_iter()
+        .find(|s| s.label() == label)
+        .unwrap_or_else(|| panic!("no scenario {label:?}"))
+}
+
+/// A spend the account makes itself reads one slot, the token's hot word,
+/// whether the spend is recorded or refused (`AccountWord` in
+/// `src/check.rs`); through the multiplexer the account word is read too, to
+/// check the forwarder.
+#[test]
+fn a_direct_spend_reads_only_the_token_word() {
+    for (label, storage) in [
+        ("later spend, new transaction (direct)", COLD_READ + REWRITE),
+        ("native value (direct)", COLD_READ + REWRITE),
+        ("over-limit revert (direct)", COLD_READ),
+        (
+            "later spend, new transaction (multiplexer)",
+            2 * COLD_READ + REWRITE,
+        ),
+        ("over-limit revert (multiplexer)", 2 * COLD_READ),
+    ] {
+        assert_eq!(scenario(label).run(true).gas.storage, storage, "{label}");
+    }
+}
+
+/// The gas issue's goals, as they stand: cached, fixed bounds for the
+/// spends it names and at most 0.8x the reference for the rest; uncached, at
+/// most 1.25x the reference for single spends and below it for batches.
+/// The two uncached goals no build has met yet are listed apart, so that
+/// meeting them is a deliberate change here and missing any other fails.
+#[test]
+fn the_gas_goals_hold() {
+    const FIXED: [(&str, u64); 4] = [
+        ("later spend, new transaction (multiplexer)", 12_000),
+        ("first spend after install (multiplexer)", 13_000),
+        ("batch of 10, one token (multiplexer)", 35_000),
+        ("batch of 10, three tokens (multiplexer)", 60_000),
+    ];
+    /// Uncached, over 1.25x: the later spend and the over-limit revert
+    /// called directly (see the README's "Gas").
+    const NOT_YET_MET: [&str; 2] = [
+        "later spend, new transaction (direct)",
+        "over-limit revert (direct)",
+    ];
+    let mut missed = Vec::new();
+    for s in scenarios::all() {
+        let Some(reference) = s.reference else {
+            continue;
+        };
+        let label = s.label();
+        let cached = s.run(true).gas.total;
+        let bound = FIXED
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map_or(reference * 8 / 10, |(_, b)| *b);
+        if cached > bound {
+            missed.push(format!("{label}: cached {cached} > {bound}"));
+        }
+        if !label.starts_with("getRemainingAllowance") && !label.starts_with("setSpendingLimit") {
+            let uncached = s.run(false).gas.total;
+            let ok = if label.starts_with("batch") {
+                uncached < reference
+            } else {
+                uncached * 100 <= reference * 125
+            };
+            if !ok && !NOT_YET_MET.contains(&label.as_str()) {
+                missed.push(format!("{label}: uncached {uncached}, reference {reference}"));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "gas goals missed:\n{}", missed.join("\n"));
+}

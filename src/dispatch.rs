@@ -105,10 +105,12 @@ fn serve(hook: &mut SpendingLimitHook, input: &[u8], route: Route) -> Option<Arb
 }
 
 /// The hook program's functions: what runs on every execution of an
-/// account (`preCheck`, `postCheck`), what an account asks while installing
-/// (`isModuleType`, `isInitialized`), the two calls whose gas the goals
+/// account (`preCheck`, `postCheck`), the two calls whose gas the goals
 /// measure (`setSpendingLimit`, `getRemainingAllowance`), and the
-/// deployment's own (`stylus_constructor`, `configProgram`).
+/// deployment's own (`stylus_constructor`, and `configProgram`, which must
+/// not be answered by the program it names). Everything else, including what
+/// an account asks once while installing (`isModuleType`, `isInitialized`),
+/// costs every call of these a little at entry and is handed on.
 fn route_hot(
     hook: &mut SpendingLimitHook,
     selector: u32,
@@ -118,10 +120,6 @@ fn route_hot(
     Ok(Some(match selector {
         PRE_CHECK => hook.pre_check_raw(input)?,
         POST_CHECK => hook.post_check_raw(input)?,
-        IS_MODULE_TYPE => bool_word(SpendingLimitHook::is_module_type(calldata::uint_at(
-            args, 0,
-        )?)),
-        IS_INITIALIZED => bool_word(hook.is_initialized(calldata::address(args, 0)?)),
         SET_SPENDING_LIMIT => {
             let token = calldata::address(args, 0)?;
             let limit = calldata::uint_at(args, WORD)?;
@@ -144,8 +142,8 @@ fn route_hot(
     }))
 }
 
-/// The config program's functions: installation, every setting and every
-/// other view.
+/// The config program's functions: installation and the questions an
+/// account asks around it, every setting and every other view.
 fn route_config(
     hook: &mut SpendingLimitHook,
     selector: u32,
@@ -153,6 +151,10 @@ fn route_config(
     args: &[u8],
 ) -> Result<Option<Vec<u8>>, HookError> {
     Ok(Some(match selector {
+        IS_MODULE_TYPE => bool_word(SpendingLimitHook::is_module_type(calldata::uint_at(
+            args, 0,
+        )?)),
+        IS_INITIALIZED => bool_word(hook.is_initialized(calldata::address(args, 0)?)),
         ON_INSTALL => {
             hook.on_install(bytes_arg(args, 0)?)?;
             Vec::new()

@@ -293,6 +293,11 @@ pub enum OnExisting {
 /// Configures `token`: a new token starts an empty window at `now`; an existing
 /// one keeps what it spent and when its window started, and only its limit and
 /// duration change. Emits `SpendingLimitSet`.
+///
+/// Each program calls it from one place with a constant `on_existing`
+/// (`onInstall` in the config program, `setSpendingLimit` in the hook
+/// program); inlined there, the other case's code drops out of the program.
+#[inline(always)]
 pub fn set_limit(
     env: &mut dyn Env,
     key: &AccountKey,

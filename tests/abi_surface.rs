@@ -321,8 +321,6 @@ fn the_hook_and_config_programs_split_the_interface(
     let expected: BTreeSet<String> = [
         "preCheck",
         "postCheck",
-        "isModuleType",
-        "isInitialized",
         "setSpendingLimit",
         "getRemainingAllowance",
         "configProgram",

@@ -76,12 +76,12 @@ pub fn preview(
 /// itself, native value, token amount. A batch is charged item by item, so a
 /// batch can never take more than its items would one by one.
 ///
-/// The initialized check comes last here, when the account word may already
-/// have been read for another reason or found needless, and still answers
-/// first: every refusal of the executions needs a limited token or an
-/// account that is paused or denies unknown tokens, and only an initialized
-/// account has any of those (`setPaused` and `setDenyUnknownTokens` require
-/// it, and uninstalling clears the word).
+/// The initialized check is made after the executions, so that a spend of a
+/// limited token, which proves the account initialized, need not read the
+/// account word. It still decides the answer: an account that is not
+/// initialized gets `NotInitialized` whatever its executions did, and they
+/// changed nothing, since only a limited token's spend writes and such an
+/// account has none.
 pub fn pre_check(
     env: &mut dyn Env,
     hook: Address,

@@ -430,10 +430,10 @@ pub fn remaining_allowance(env: &mut dyn Env, key: &AccountKey, token: Address, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charged {
     /// The token is limited and the spend is recorded. The account is
-    /// installed: only an installed account has limited tokens.
+    /// initialized: only an initialized account has limited tokens.
     Recorded,
     /// The token has no limit, so nothing was read but its hot word and
-    /// nothing was written. Whether such a spend may go ahead (installed,
+    /// nothing was written. Whether such a spend may go ahead (initialized,
     /// not paused, unknown tokens not denied) is in the account word,
     /// which [`charge`] leaves to its caller.
     NotLimited,

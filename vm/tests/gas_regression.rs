@@ -227,9 +227,15 @@ fn the_gas_goals_hold() {
                 uncached * 100 <= reference * 125
             };
             if !ok && !NOT_YET_MET.contains(&label.as_str()) {
-                missed.push(format!("{label}: uncached {uncached}, reference {reference}"));
+                missed.push(format!(
+                    "{label}: uncached {uncached}, reference {reference}"
+                ));
             }
         }
     }
-    assert!(missed.is_empty(), "gas goals missed:\n{}", missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "gas goals missed:\n{}",
+        missed.join("\n")
+    );
 }

@@ -60,7 +60,10 @@ fn without_a_config_program_every_handed_on_call_fails_typed_and_changes_nothing
     }
     assert!(vm.storage_of(HOOK).is_empty());
     // What the hook serves itself still answers.
-    let program = vm.call(HOOK, &Call::new(ALICE, P::configProgramCall {}.abi_encode()));
+    let program = vm.call(
+        HOOK,
+        &Call::new(ALICE, P::configProgramCall {}.abi_encode()),
+    );
     assert_eq!(program.output, [0u8; 32].to_vec());
 }
 

@@ -157,9 +157,10 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// A cold `SLOAD` (EIP-2929) and a rewrite of a non-zero slot (EIP-2200,
-/// cold access already paid by the read).
+/// A cold `SLOAD` (EIP-2929).
 const COLD_READ: u64 = 2_100;
+/// A rewrite of a non-zero slot with another non-zero value (EIP-2200), its
+/// cold access already paid by the read.
 const REWRITE: u64 = 2_900;
 
 fn scenario(label: &str) -> scenarios::Scenario {

@@ -529,6 +529,15 @@ fn update_top_bits(env: &mut dyn Env, slot: U256, mut word: B256, update: impl F
     }
 }
 
+/// `top` with `flag` set when `on`, cleared otherwise.
+fn with_flag(top: u16, flag: u16, on: bool) -> u16 {
+    if on {
+        top | flag
+    } else {
+        top & !flag
+    }
+}
+
 /// The policy flags of the token whose record is at `slot`.
 pub(crate) fn policy_bits(env: &mut dyn Env, slot: U256) -> u16 {
     top_bits(&env.load(slot)) & POLICY_MASK
@@ -553,13 +562,7 @@ pub fn set_paused(env: &mut dyn Env, key: &AccountKey, state: &mut AccountState,
     for token in tracked_tokens(env, key) {
         let slot = key.token_slot(token);
         let word = env.load(slot);
-        update_top_bits(env, slot, word, |top| {
-            if paused {
-                top | PAUSED_FLAG
-            } else {
-                top & !PAUSED_FLAG
-            }
-        });
+        update_top_bits(env, slot, word, |top| with_flag(top, PAUSED_FLAG, paused));
     }
 }
 
@@ -577,13 +580,7 @@ pub fn set_max_per_call(
         return Err(HookError::policy(abi::TokenNotLimited { token }));
     }
     let capped = !cap.is_zero();
-    update_top_bits(env, slot, word, |top| {
-        if capped {
-            top | CAPPED_FLAG
-        } else {
-            top & !CAPPED_FLAG
-        }
-    });
+    update_top_bits(env, slot, word, |top| with_flag(top, CAPPED_FLAG, capped));
     store_word(env, at(slot, 4), cap);
     events::emit(
         env,

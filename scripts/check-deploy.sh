@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 source scripts/lib/cargo-stylus.sh
 source scripts/lib/programs.sh
+source scripts/lib/wasm-opt.sh
 
 scripts/build.sh >/dev/null
 mkdir -p target

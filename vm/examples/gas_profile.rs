@@ -31,7 +31,7 @@ fn main() {
     };
     let wasm = std::fs::read(names_path).unwrap_or_else(|e| panic!("{names_path}: {e}"));
     let names = function_names(&wasm);
-    let program = artifact::reencode(&wasm).unwrap_or_else(|e| panic!("{names_path}: {e}"));
+    let program = artifact::strip_custom_sections(&wasm).unwrap_or_else(|e| panic!("{names_path}: {e}"));
     let outcome = scenario.run_profiled(&program);
     let own: u64 = outcome.profile.iter().sum();
     println!(

@@ -1,274 +1,118 @@
-//! The deployable program: re-encoding, Nitro's activation checks, sizes.
+//! The deployable program as cargo-stylus makes it and Nitro reads it back:
+//! custom sections stripped, brotli-compressed behind the Stylus prefix,
+//! wrapped in cargo-stylus's deploy prelude; and the way back, from deploy
+//! bytes to the WASM that [`crate::activation`] checks.
 //!
-//! rustc writes `call_indirect` with a padded table index that Nitro's parser
-//! refuses, so the raw `target/*.wasm` is re-encoded (parse, print canonically)
-//! as cargo-stylus does before deploying. The checks are the static ones Nitro
-//! makes when a program is activated; the build script and the local VM's
-//! loader both call [`check`], so the VM never runs what a chain would refuse.
+//! cargo-stylus 0.10.10 (`stylus-tools` `core/code/wasm.rs` `process_wasm`)
+//! runs the pinned wasm-opt, strips every custom section (copying the other
+//! sections as they are), appends its `project_hash` custom section and
+//! compresses at brotli quality 11; `core/deployment/prelude.rs` puts the
+//! 43-byte prelude in front. Nitro (`arbos/programs/programs.go`
+//! `getWasmFromContractCode`) strips the prefix and decompresses, bounded
+//! by `MaxWasmSize`.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 
-use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasmparser::{ExternalKind, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures};
+use wasm_encoder::RawSection;
+use wasmparser::{Parser, Payload};
 
-/// Largest brotli-compressed program Nitro accepts (24 KiB).
-pub const MAX_COMPRESSED: usize = 24 * 1024;
-/// Largest uncompressed program Nitro accepts (128 KiB).
-pub const MAX_UNCOMPRESSED: usize = 128 * 1024;
-/// Most data segments Nitro accepts.
-pub const MAX_DATA_SEGMENTS: usize = 128;
-/// Most functions Nitro accepts.
-pub const MAX_FUNCTIONS: usize = 4096;
-/// The only module programs may import from.
-pub const HOST_MODULE: &str = "vm_hooks";
+use crate::activation::MAX_WASM_SIZE;
 
-/// Why a module is not a deployable Stylus program.
+/// Largest contract code the EVM deploys (`MaxCodeSize`, 24,576 bytes, EIP-170;
+/// Arbitrum's default). cargo-stylus splits a larger program into fragments,
+/// which Nitro accepts only from ArbOS 60; this project deploys programs whole.
+pub const MAX_CODE_SIZE: usize = 24 * 1024;
+
+/// What a Stylus contract's code starts with, before the compressed program:
+/// the EOF-style magic `EF F0 00`, then the dictionary (0: none).
+pub const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
+
+/// Why bytes are not a deployable program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtifactError {
-    /// The bytes are not valid WASM under Nitro's feature set.
-    Invalid(String),
-    /// An import other than a function from `vm_hooks`.
-    ForbiddenImport(String),
-    /// `user_entrypoint: (i32) -> i32` or `memory` is not exported.
-    MissingExport(&'static str),
-    /// A start function would run before the host is ready.
-    StartFunction,
-    /// Too many data segments or functions.
-    TooMany {
-        what: &'static str,
-        count: usize,
-        max: usize,
-    },
-    /// Larger than Nitro's size limits.
-    TooLarge {
-        what: &'static str,
+    /// The bytes do not parse as a WASM module.
+    Malformed(String),
+    /// The contract code would be larger than [`MAX_CODE_SIZE`].
+    CodeTooLarge {
+        /// Bytes of code (prefix and compressed program).
         size: usize,
-        max: usize,
     },
     /// Deploy bytes that are not a Stylus program's initcode.
     Initcode(&'static str),
+    /// Contract code Nitro would not take as a program.
+    Code(String),
 }
 
 impl fmt::Display for ArtifactError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Invalid(e) => write!(f, "invalid wasm for Nitro's feature set: {e}"),
-            Self::ForbiddenImport(i) => write!(
+            Self::Malformed(e) => write!(f, "not a WASM module: {e}"),
+            Self::CodeTooLarge { size } => write!(
                 f,
-                "forbidden import {i} (only functions from {HOST_MODULE})"
+                "the contract code is {size} bytes (prefix and compressed program), \
+                 at most {MAX_CODE_SIZE}"
             ),
-            Self::MissingExport(e) => write!(f, "missing export {e}"),
-            Self::StartFunction => write!(f, "a start function is not allowed"),
-            Self::TooMany { what, count, max } => write!(f, "{count} {what}, at most {max}"),
-            Self::TooLarge { what, size, max } => {
-                write!(f, "{what} is {size} bytes, at most {max}")
-            }
             Self::Initcode(why) => write!(f, "not a Stylus program's initcode: {why}"),
+            Self::Code(why) => write!(f, "{why}"),
         }
     }
 }
 
 impl std::error::Error for ArtifactError {}
 
-/// The WASM features Nitro's validator enables (and nothing else).
-pub fn nitro_features() -> WasmFeatures {
-    WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SATURATING_FLOAT_TO_INT
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::MULTI_VALUE
-        | WasmFeatures::BULK_MEMORY
-        | WasmFeatures::FLOATS
-}
-
-/// Facts about a program that activation and the entry cost depend on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleInfo {
-    /// Host functions imported, by name.
-    pub imports: Vec<String>,
-    /// Functions defined (not imported).
-    pub functions: usize,
-    /// Globals defined.
-    pub globals: usize,
-    /// Bytes of the type section.
-    pub type_section_len: usize,
-    /// Bytes of all data segments.
-    pub data_len: usize,
-    /// Data segments.
-    pub data_segments: usize,
-    /// Initial memory pages.
-    pub initial_pages: u64,
-    /// Whole module size.
-    pub wasm_len: usize,
-}
-
-/// Re-encodes `wasm` canonically (fixing rustc's padded `call_indirect`
-/// immediates) and drops custom sections, which deploys do not need.
-pub fn reencode(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+/// `wasm` without its custom sections, every other section copied byte for
+/// byte: what cargo-stylus deploys, but for the `project_hash` section it
+/// adds (`stylus-tools` `utils/wasm.rs` `strip_user_metadata`).
+pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
     let mut module = wasm_encoder::Module::new();
-    let mut stripper = StripCustom;
-    stripper
-        .parse_core_module(&mut module, Parser::new(0), wasm)
-        .map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-    Ok(module.finish())
-}
-
-struct StripCustom;
-
-impl Reencode for StripCustom {
-    type Error = std::convert::Infallible;
-
-    fn parse_custom_section(
-        &mut self,
-        _module: &mut wasm_encoder::Module,
-        _section: wasmparser::CustomSectionReader<'_>,
-    ) -> Result<(), wasm_encoder::reencode::Error<Self::Error>> {
-        Ok(())
-    }
-}
-
-/// Re-encodes with no changes at all (for tests of the re-encoder).
-pub fn roundtrip(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
-    let mut module = wasm_encoder::Module::new();
-    RoundtripReencoder
-        .parse_core_module(&mut module, Parser::new(0), wasm)
-        .map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-    Ok(module.finish())
-}
-
-/// Runs every static check Nitro makes at activation and returns what the
-/// entry cost is computed from.
-pub fn check(wasm: &[u8]) -> Result<ModuleInfo, ArtifactError> {
-    Validator::new_with_features(nitro_features())
-        .validate_all(wasm)
-        .map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-    let mut info = ModuleInfo {
-        imports: Vec::new(),
-        functions: 0,
-        globals: 0,
-        type_section_len: 0,
-        data_len: 0,
-        data_segments: 0,
-        initial_pages: 0,
-        wasm_len: wasm.len(),
-    };
-    let mut types: Vec<(Vec<ValType>, Vec<ValType>)> = Vec::new();
-    let mut func_types: Vec<u32> = Vec::new();
-    let mut entrypoint = None;
-    let mut memory_exported = false;
     for payload in Parser::new(0).parse_all(wasm) {
-        match payload.map_err(|e| ArtifactError::Invalid(e.to_string()))? {
-            Payload::TypeSection(reader) => {
-                info.type_section_len = reader.range().len();
-                for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = ty.map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-                    types.push((ty.params().to_vec(), ty.results().to_vec()));
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
-                    let import = import.map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-                    let name = format!("{}::{}", import.module, import.name);
-                    match import.ty {
-                        TypeRef::Func(ty) if import.module == HOST_MODULE => {
-                            func_types.push(ty);
-                            info.imports.push(import.name.to_string());
-                        }
-                        _ => return Err(ArtifactError::ForbiddenImport(name)),
-                    }
-                }
-            }
-            Payload::FunctionSection(reader) => {
-                for ty in reader {
-                    func_types.push(ty.map_err(|e| ArtifactError::Invalid(e.to_string()))?);
-                    info.functions += 1;
-                }
-            }
-            Payload::GlobalSection(reader) => info.globals = reader.count() as usize,
-            Payload::MemorySection(reader) => {
-                for memory in reader {
-                    let memory = memory.map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-                    info.initial_pages = memory.initial;
-                }
-            }
-            Payload::ExportSection(reader) => {
-                for export in reader {
-                    let export = export.map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-                    match (export.name, export.kind) {
-                        ("user_entrypoint", ExternalKind::Func) => entrypoint = Some(export.index),
-                        ("memory", ExternalKind::Memory) => memory_exported = true,
-                        _ => {}
-                    }
-                }
-            }
-            Payload::StartSection { .. } => return Err(ArtifactError::StartFunction),
-            Payload::DataSection(reader) => {
-                for data in reader {
-                    let data = data.map_err(|e| ArtifactError::Invalid(e.to_string()))?;
-                    info.data_len += data.data.len();
-                    info.data_segments += 1;
-                }
-            }
-            _ => {}
+        let payload = payload.map_err(|e| ArtifactError::Malformed(e.to_string()))?;
+        if matches!(
+            payload,
+            Payload::CustomSection(_) | Payload::UnknownSection { .. }
+        ) {
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            let data = wasm
+                .get(range)
+                .ok_or_else(|| ArtifactError::Malformed("section out of range".into()))?;
+            module.section(&RawSection { id, data });
         }
     }
-    let entry_ok = entrypoint
-        .and_then(|f| func_types.get(f as usize))
-        .and_then(|t| types.get(*t as usize))
-        .is_some_and(|(params, results)| params == &[ValType::I32] && results == &[ValType::I32]);
-    if !entry_ok {
-        return Err(ArtifactError::MissingExport(
-            "user_entrypoint: (i32) -> i32",
-        ));
-    }
-    if !memory_exported {
-        return Err(ArtifactError::MissingExport("memory"));
-    }
-    if info.data_segments > MAX_DATA_SEGMENTS {
-        return Err(ArtifactError::TooMany {
-            what: "data segments",
-            count: info.data_segments,
-            max: MAX_DATA_SEGMENTS,
-        });
-    }
-    if info.functions > MAX_FUNCTIONS {
-        return Err(ArtifactError::TooMany {
-            what: "functions",
-            count: info.functions,
-            max: MAX_FUNCTIONS,
-        });
-    }
-    if wasm.len() > MAX_UNCOMPRESSED {
-        return Err(ArtifactError::TooLarge {
-            what: "program",
-            size: wasm.len(),
-            max: MAX_UNCOMPRESSED,
-        });
-    }
-    let compressed = compressed_len(wasm);
-    if compressed > MAX_COMPRESSED {
-        return Err(ArtifactError::TooLarge {
-            what: "compressed program",
-            size: compressed,
-            max: MAX_COMPRESSED,
-        });
-    }
-    Ok(info)
+    Ok(module.finish())
 }
 
-/// The EVM code cargo-stylus's initcode ends with: `PUSH32 len, DUP1,
-/// PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0, RETURN, STOP` returns the 43 bytes
-/// after itself onwards as the contract's code.
+/// The contract code of `wasm`: the prefix and the compressed program.
+pub fn contract_code(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+    let mut code = STYLUS_CODE_PREFIX.to_vec();
+    code.extend_from_slice(&compress(wasm));
+    if code.len() > MAX_CODE_SIZE {
+        return Err(ArtifactError::CodeTooLarge { size: code.len() });
+    }
+    Ok(code)
+}
+
+/// The EVM code cargo-stylus's initcode starts with after `PUSH32 len`:
+/// `DUP1, PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0, RETURN`, then a version
+/// byte (0). It returns the 43 bytes after itself onwards as the code.
 const INITCODE_PRELUDE_TAIL: [u8; 10] =
     [0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
-/// What a Stylus contract's code starts with, before the compressed program:
-/// the EOF-style magic, version 0, and the dictionary (0: none).
-pub const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
 
-/// The program (uncompressed WASM) that `initcode`, as `cargo stylus
-/// get-initcode` writes it, would deploy: so a test can check that what the
-/// local VM measures is byte for byte what goes on chain.
-pub fn program_from_initcode(initcode: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+/// The initcode cargo-stylus deploys `code` with (`stylus-tools`
+/// `core/deployment/prelude.rs`).
+pub fn initcode(code: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x7f];
+    out.extend_from_slice(&alloy_primitives::U256::from(code.len()).to_be_bytes::<32>());
+    out.extend_from_slice(&INITCODE_PRELUDE_TAIL);
+    out.extend_from_slice(code);
+    out
+}
+
+/// The contract code `initcode`, as `cargo stylus get-initcode` writes it,
+/// deploys.
+pub fn code_from_initcode(initcode: &[u8]) -> Result<&[u8], ArtifactError> {
     let (&push32, rest) = initcode
         .split_first()
         .ok_or(ArtifactError::Initcode("empty"))?;
@@ -286,15 +130,46 @@ pub fn program_from_initcode(initcode: &[u8]) -> Result<Vec<u8>, ArtifactError> 
     let code = code
         .get(..len)
         .ok_or(ArtifactError::Initcode("shorter than its code length"))?;
+    if code.len() != initcode.len().saturating_sub(43) {
+        return Err(ArtifactError::Initcode("bytes after the code"));
+    }
+    Ok(code)
+}
+
+/// The program Nitro reads out of contract code (`programs.go`
+/// `getWasmFromContractCode`): the Stylus prefix, a dictionary byte of 0
+/// (1, Nitro's own dictionary, is not used by cargo-stylus and not
+/// supported here), and a brotli stream that decompresses to at most
+/// [`MAX_WASM_SIZE`] bytes.
+pub fn program_from_code(code: &[u8]) -> Result<Vec<u8>, ArtifactError> {
     let compressed = code
-        .strip_prefix(&STYLUS_CODE_PREFIX[..])
-        .ok_or(ArtifactError::Initcode(
-            "no Stylus prefix (or a dictionary)",
-        ))?;
+        .strip_prefix(&STYLUS_CODE_PREFIX[..3])
+        .ok_or_else(|| ArtifactError::Code("specified bytecode is not a Stylus program".into()))?;
+    let (&dictionary, compressed) = compressed
+        .split_first()
+        .ok_or_else(|| ArtifactError::Code("specified bytecode is not a Stylus program".into()))?;
+    if dictionary != 0 {
+        return Err(ArtifactError::Code(format!(
+            "unsupported dictionary {dictionary}"
+        )));
+    }
     let mut wasm = Vec::new();
-    std::io::Read::read_to_end(&mut brotli::Decompressor::new(compressed, 4096), &mut wasm)
-        .map_err(|_| ArtifactError::Initcode("the program does not decompress"))?;
+    let limit = MAX_WASM_SIZE as u64 + 1;
+    brotli::Decompressor::new(compressed, 4096)
+        .take(limit)
+        .read_to_end(&mut wasm)
+        .map_err(|_| ArtifactError::Code("failed decompression".into()))?;
+    if wasm.len() > MAX_WASM_SIZE {
+        return Err(ArtifactError::Code(format!(
+            "failed decompression: result too large, wanted: < {MAX_WASM_SIZE}"
+        )));
+    }
     Ok(wasm)
+}
+
+/// The program `initcode` deploys.
+pub fn program_from_initcode(initcode: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+    program_from_code(code_from_initcode(initcode)?)
 }
 
 /// `wasm` compressed with brotli at the settings cargo-stylus deploys with
@@ -318,33 +193,38 @@ pub fn compressed_len(wasm: &[u8]) -> usize {
 mod tests {
     use super::*;
 
-    /// Initcode laid out as cargo-stylus lays it out, around `wasm`.
-    fn initcode(wasm: &[u8]) -> Vec<u8> {
-        let mut code = STYLUS_CODE_PREFIX.to_vec();
-        code.extend_from_slice(&compress(wasm));
-        let mut out = vec![0x7f];
-        out.extend_from_slice(&alloy_primitives::U256::from(code.len()).to_be_bytes::<32>());
-        out.extend_from_slice(&INITCODE_PRELUDE_TAIL);
-        out.extend_from_slice(&code);
-        out
+    const EMPTY_MODULE: &[u8] = b"\0asm\x01\0\0\0";
+
+    /// `EMPTY_MODULE` with a custom section of `payload`: any size, and no
+    /// change to what the module does.
+    fn with_custom_section(payload: &[u8]) -> Vec<u8> {
+        let mut module = wasm_encoder::Module::new();
+        module.section(&wasm_encoder::CustomSection {
+            name: "x".into(),
+            data: payload.into(),
+        });
+        module.finish()
     }
 
-    const EMPTY_MODULE: &[u8] = b"\0asm\x01\0\0\0";
+    fn initcode_of(wasm: &[u8]) -> Vec<u8> {
+        initcode(&contract_code(wasm).unwrap())
+    }
 
     #[test]
     fn the_program_comes_back_out_of_its_initcode() {
         assert_eq!(
-            program_from_initcode(&initcode(EMPTY_MODULE)).unwrap(),
+            program_from_initcode(&initcode_of(EMPTY_MODULE)).unwrap(),
             EMPTY_MODULE
         );
     }
 
     #[test]
     fn other_deploy_bytes_are_refused_with_the_reason() {
-        let good = initcode(EMPTY_MODULE);
+        let good = initcode_of(EMPTY_MODULE);
         let reason = |bytes: &[u8]| match program_from_initcode(bytes) {
-            Err(ArtifactError::Initcode(why)) => why,
-            other => panic!("expected an initcode error, got {other:?}"),
+            Err(ArtifactError::Initcode(why)) => why.to_string(),
+            Err(ArtifactError::Code(why)) => why,
+            other => panic!("expected a refusal, got {other:?}"),
         };
         assert_eq!(reason(&[]), "empty");
         assert_eq!(reason(&good[1..]), "no PUSH32 of the code length");
@@ -355,12 +235,68 @@ mod tests {
             reason(&good[..good.len() - 1]),
             "shorter than its code length"
         );
+        let mut longer = good.clone();
+        longer.push(0);
+        assert_eq!(reason(&longer), "bytes after the code");
         let mut dictionary = good.clone();
         dictionary[43 + 3] = 1;
-        assert_eq!(reason(&dictionary), "no Stylus prefix (or a dictionary)");
+        assert_eq!(reason(&dictionary), "unsupported dictionary 1");
+        let mut not_stylus = good.clone();
+        not_stylus[43 + 1] = 0xf1;
+        assert_eq!(
+            reason(&not_stylus),
+            "specified bytecode is not a Stylus program"
+        );
         let mut garbled = good;
         let last = garbled.len() - 1;
         garbled[43 + 4..last].fill(0xff);
-        assert_eq!(reason(&garbled), "the program does not decompress");
+        assert_eq!(reason(&garbled), "failed decompression");
+    }
+
+    #[test]
+    fn a_program_past_nitros_decompression_bound_is_refused() {
+        let wasm = with_custom_section(&vec![0u8; MAX_WASM_SIZE]);
+        let code = [&STYLUS_CODE_PREFIX[..], &compress(&wasm)].concat();
+        assert!(matches!(
+            program_from_code(&code),
+            Err(ArtifactError::Code(why)) if why.contains("result too large")
+        ));
+        let mut at_bound = wasm;
+        at_bound.truncate(MAX_WASM_SIZE);
+        let code = [&STYLUS_CODE_PREFIX[..], &compress(&at_bound)].concat();
+        assert_eq!(program_from_code(&code).unwrap().len(), MAX_WASM_SIZE);
+    }
+
+    #[test]
+    fn stripping_keeps_every_other_section_byte_for_byte() {
+        let wasm = wat::parse_str(
+            r#"(module (@custom "note" "x") (memory (export "memory") 1)
+               (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+        )
+        .unwrap();
+        let stripped = strip_custom_sections(&wasm).unwrap();
+        assert!(stripped.len() < wasm.len());
+        assert!(!stripped.windows(4).any(|w| w == b"note"));
+        // Nothing else changed: stripping again is the identity.
+        assert_eq!(strip_custom_sections(&stripped).unwrap(), stripped);
+    }
+
+    #[test]
+    fn code_past_the_evm_limit_is_refused() {
+        // Incompressible bytes in a custom section.
+        let mut state = 0x1234_5678u32;
+        let noise: Vec<u8> = (0..MAX_CODE_SIZE)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let wasm = with_custom_section(&noise);
+        assert!(matches!(
+            contract_code(&wasm),
+            Err(ArtifactError::CodeTooLarge { size }) if size > MAX_CODE_SIZE
+        ));
     }
 }

@@ -319,7 +319,7 @@ fn unsupported(caller: &mut Ctx<'_>, name: &str) -> Error {
 
 /// Adds every host function to `linker`.
 pub fn link(linker: &mut Linker<Context>) -> Result<(), Error> {
-    const M: &str = crate::artifact::HOST_MODULE;
+    const M: &str = crate::activation::HOST_MODULE;
     linker.func_wrap(
         M,
         "read_args",

@@ -29,13 +29,8 @@ pub const PROFILE_PREFIX: &str = "profile_ink_";
 /// Why a module cannot be metered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeterError {
-    /// An operator Stylus cannot price (floats, SIMD, ...).
-    Unpriceable(String),
     /// The module has no global section to extend.
     NoGlobals,
-    /// The module grows its memory without importing `pay_for_memory_grow`
-    /// (Nitro's activation refuses it: the growth could not be paid for).
-    UnpaidMemoryGrowth,
     /// The module could not be parsed or re-encoded.
     Malformed(String),
 }
@@ -43,11 +38,7 @@ pub enum MeterError {
 impl std::fmt::Display for MeterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Unpriceable(op) => write!(f, "operator {op} cannot be priced"),
             Self::NoGlobals => write!(f, "module has no global section"),
-            Self::UnpaidMemoryGrowth => {
-                write!(f, "memory.grow without a pay_for_memory_grow import")
-            }
             Self::Malformed(e) => write!(f, "cannot instrument: {e}"),
         }
     }
@@ -250,11 +241,13 @@ impl Reencode for Meter {
         while !reader.eof() {
             let op = reader.read()?;
             let type_params = &self.type_params;
+            // An operator pricing v1 has no price for (a float's `const`,
+            // `load`, `store`, which activation lets through) costs all the
+            // ink there is, as Nitro's table prices it (`u64::MAX`): the
+            // block it is in can never run.
             let ink =
                 pricing::operator_ink(&op, |t| type_params.get(t as usize).copied().unwrap_or(0))
-                    .ok_or_else(|| {
-                    ReencodeError::UserError(MeterError::Unpriceable(format!("{op:?}")))
-                })?;
+                    .unwrap_or(u64::MAX);
             block_ink = block_ink.saturating_add(ink);
             let ends = pricing::ends_basic_block(&op);
             if matches!(
@@ -274,11 +267,11 @@ impl Reencode for Meter {
                 self.charge(&mut dynamic, Instruction::LocalGet(cost_local));
                 block.extend(dynamic);
             }
-            if let Operator::MemoryGrow { .. } = op {
-                // [.., pages] -> [.., pages], the host paying for them first.
-                let pay = self
-                    .pay_for_memory_grow
-                    .ok_or(ReencodeError::UserError(MeterError::UnpaidMemoryGrowth))?;
+            // [.., pages] -> [.., pages], the host paying for them first.
+            // Without the import (activation allows that only for a memory
+            // whose maximum is its initial size, which cannot grow) the
+            // operator is left alone, as Nitro's heap bound leaves it.
+            if let (Operator::MemoryGrow { .. }, Some(pay)) = (&op, self.pay_for_memory_grow) {
                 block.extend([
                     Instruction::LocalTee(bytes_local),
                     Instruction::Call(pay),
@@ -340,11 +333,13 @@ mod tests {
     }
 
     #[test]
-    fn floats_are_refused() {
-        let wasm = wat::parse_str(
-            r#"(module (global (mut i32) (i32.const 0)) (func (result f32) f32.const 1))"#,
-        )
-        .unwrap();
-        assert!(matches!(instrument(&wasm), Err(MeterError::Unpriceable(_))));
+    fn an_operator_without_a_price_makes_its_block_cost_all_the_ink() {
+        let wasm = metered(
+            r#"(module (global (mut i32) (i32.const 0))
+                (func (result f32) f32.const 1))"#,
+        );
+        let text = wasmprinter::print_bytes(&wasm).unwrap();
+        // u64::MAX, as the i64 the charge compares with.
+        assert!(text.contains("i64.const -1"), "{text}");
     }
 }

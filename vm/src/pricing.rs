@@ -9,7 +9,7 @@
 
 use wasmparser::Operator;
 
-use crate::artifact::ModuleInfo;
+use crate::activation::ModuleInfo;
 
 /// Ink per gas. Source: ArbOS `programs` parameters, `InkPrice` default.
 pub const INK_PER_GAS: u64 = 10_000;
@@ -166,40 +166,37 @@ pub fn ends_basic_block(op: &Operator<'_>) -> bool {
     )
 }
 
-/// What entering a program costs before any of its code runs, as activation
-/// computes it from the module.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What entering a program costs before any of its code runs: the costs
+/// activation stored for it ([`ModuleInfo::cached_init_cost`],
+/// [`ModuleInfo::init_cost`]), scaled as `arbos/programs/programs.go`
+/// `Program.cachedGas` / `initGas` do with ArbOS's default scalars (50, in
+/// 2 % steps: the stored cost itself) on top of the fixed minimums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryCost {
-    /// `cached_init`: paid on every call.
-    pub cached_init: f64,
-    /// `init`: paid additionally when the program is not in the LRU cache.
-    pub init: f64,
+    /// `cached_init_cost`: paid on every call.
+    pub cached_init: u16,
+    /// `init_cost`: paid additionally when the program is not cached.
+    pub init: u16,
 }
 
 impl EntryCost {
     /// The entry cost of the program described by `info`.
     pub fn of(info: &ModuleInfo) -> Self {
-        let funcs = info.functions as f64;
-        let types = info.type_section_len as f64;
-        let wasm = info.wasm_len as f64;
-        let cached_init = 0.134 * funcs
-            + 0.00089 * types
-            + 0.00122 * wasm
-            + 1.628 * info.globals as f64
-            + 0.752 * info.data_len as f64
-            + 5.0 * info.initial_pages as f64;
-        let init = 8.252 * funcs + 1.059 * types + 0.1286 * wasm;
-        Self { cached_init, init }
+        Self {
+            cached_init: info.cached_init_cost,
+            init: info.init_cost,
+        }
     }
 
     /// Gas to enter when the program is cached.
     pub fn cached_gas(&self) -> u64 {
-        CACHED_ENTRY_GAS + self.cached_init.ceil() as u64
+        CACHED_ENTRY_GAS + u64::from(self.cached_init)
     }
 
-    /// Gas to enter when the program is not cached.
+    /// Gas to enter when the program is not cached (Stylus version 2: the
+    /// cached cost is paid too).
     pub fn uncached_gas(&self) -> u64 {
-        self.cached_gas() + UNCACHED_ENTRY_GAS + self.init.ceil() as u64
+        self.cached_gas() + UNCACHED_ENTRY_GAS + u64::from(self.init)
     }
 }
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use alloy_primitives::{Address, B256, U256};
 use wasmi::{Config, Engine, Linker, Module, Store, TypedFunc};
 
-use crate::artifact::{self, ArtifactError, ModuleInfo};
+use crate::activation::{self, ModuleInfo, Refusal};
+use crate::artifact::{self, ArtifactError};
 use crate::host::{self, Context, Log, Spent};
 use crate::meter::{self, MeterError, INK_LEFT, INK_STATUS};
 use crate::pricing::{EntryCost, INK_PER_GAS};
@@ -17,6 +18,8 @@ use crate::state::{Key, TxState, World};
 #[derive(Debug)]
 pub enum DeployError {
     /// Nitro would refuse to activate it.
+    Refused(Refusal),
+    /// It cannot be deployed as contract code (too large).
     Artifact(ArtifactError),
     /// It imports a host function the VM does not provide.
     UnknownImport(String),
@@ -29,6 +32,7 @@ pub enum DeployError {
 impl std::fmt::Display for DeployError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::Refused(e) => write!(f, "activation refused: {e}"),
             Self::Artifact(e) => write!(f, "{e}"),
             Self::UnknownImport(name) => write!(f, "unknown host import vm_hooks::{name}"),
             Self::Meter(e) => write!(f, "{e}"),
@@ -207,7 +211,7 @@ pub(crate) fn run_frame(
     } else {
         program.entry.uncached_gas()
     };
-    let initial_memory = crate::pricing::memory_gas(program.info.initial_pages, tx.open_pages);
+    let initial_memory = crate::pricing::memory_gas(u64::from(program.info.footprint), tx.open_pages);
     let entry = entry_gas + initial_memory;
     let Some(budget) = frame.gas_limit.checked_sub(entry) else {
         return failure(
@@ -223,7 +227,7 @@ pub(crate) fn run_frame(
 
     let warm_before = (tx.warm.clone(), tx.warm_accounts.clone());
     let mut context = Context::new(std::mem::take(world), std::mem::take(tx));
-    context.tx.open_pages += program.info.initial_pages;
+    context.tx.open_pages += u64::from(program.info.footprint);
     context.runtime = Some(Arc::clone(runtime));
     context.contract = frame.contract;
     context.sender = frame.sender;
@@ -373,7 +377,10 @@ impl LocalVm {
 
     /// Checks `wasm` as activation would, meters it and deploys it at `address`.
     pub fn deploy_at(&mut self, address: Address, wasm: &[u8]) -> Result<&ModuleInfo, DeployError> {
-        let info = artifact::check(wasm).map_err(DeployError::Artifact)?;
+        let code_len = artifact::contract_code(wasm)
+            .map_err(DeployError::Artifact)?
+            .len();
+        let info = activation::check(wasm).map_err(DeployError::Refused)?;
         if let Some(name) = info
             .imports
             .iter()
@@ -391,7 +398,6 @@ impl LocalVm {
         let module = Module::new(&runtime.engine, &metered)
             .map_err(|e| DeployError::Engine(e.to_string()))?;
         let entry = EntryCost::of(&info);
-        let code_len = artifact::STYLUS_CODE_PREFIX.len() + artifact::compressed_len(wasm);
         runtime.programs.insert(
             address,
             Program {

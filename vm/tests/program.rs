@@ -8,7 +8,7 @@
 
 mod common;
 
-use stylus_local_vm::{artifact, pricing::EntryCost};
+use stylus_local_vm::{activation, artifact, pricing::EntryCost};
 
 /// The bound on the hook program, compressed as deployed.
 const COMPRESSED_BOUND: usize = 12 * 1024;
@@ -17,7 +17,7 @@ const CACHED_ENTRY_BOUND: u64 = 600;
 /// The larger data section as it is now (the config program's: two `dyn Env`
 /// vtables and the name and version strings; the hook program has one
 /// vtable), with a little room for another vtable.
-const DATA_BOUND: usize = 96;
+const DATA_BOUND: u64 = 96;
 
 #[test]
 fn neither_program_links_the_allocation_failure_handler() {
@@ -57,7 +57,7 @@ fn the_cached_entry_stays_under_600_gas() {
 }
 
 fn cached_entry_within_bounds(wasm: &[u8]) {
-    let info = artifact::check(wasm).expect("the artifact passes activation");
+    let info = activation::check(wasm).expect("the artifact passes activation");
     let cost = EntryCost::of(&info);
     assert!(
         info.data_len <= DATA_BOUND,

@@ -7,7 +7,7 @@ use alloy_sol_types::SolCall;
 use common::*;
 use spending_limit_hook::abi::ISpendingLimitHook as I;
 use spending_limit_hook::encode;
-use stylus_local_vm::artifact;
+use stylus_local_vm::activation;
 
 #[test]
 fn t23_neither_program_can_call_out_and_the_hook_only_delegates_to_its_own() {
@@ -23,8 +23,8 @@ fn t23_neither_program_can_call_out_and_the_hook_only_delegates_to_its_own() {
         "create2",
     ];
     let (hook, config) = (
-        artifact::check(&artifact()).unwrap(),
-        artifact::check(&config_artifact()).unwrap(),
+        activation::check(&artifact()).unwrap(),
+        activation::check(&config_artifact()).unwrap(),
     );
     for forbidden in calls {
         assert!(

@@ -2,14 +2,21 @@
 //! that metering charges exactly Nitro's prices.
 
 use alloy_primitives::Address;
-use stylus_local_vm::{artifact::ArtifactError, Call, DeployError, LocalVm, Status};
+use stylus_local_vm::{activation::Refusal, Call, DeployError, LocalVm, Status};
 
 const AT: Address = Address::repeat_byte(0x11);
 
+/// A program whose memory may grow if it imports `pay_for_memory_grow`
+/// (Nitro refuses a growable memory that does not), and is fixed otherwise.
 fn program(body: &str, imports: &str) -> Vec<u8> {
+    let memory = if imports.contains("pay_for_memory_grow") {
+        "1"
+    } else {
+        "1 1"
+    };
     wat::parse_str(format!(
         r#"(module {imports}
-            (memory (export "memory") 1)
+            (memory (export "memory") {memory})
             (global $sp (mut i32) (i32.const 0))
             (func (export "user_entrypoint") (param $len i32) (result i32) (local $i i32) {body}))"#
     ))
@@ -24,42 +31,39 @@ fn ink_of(wasm: &[u8]) -> (Status, u64) {
 }
 
 #[test]
-fn an_unknown_host_import_is_a_load_error_that_names_it() {
-    let wasm = program("i32.const 0", r#"(import "vm_hooks" "not_a_hook" (func))"#);
+fn a_host_function_nitro_has_but_the_vm_does_not_is_a_load_error_that_names_it() {
+    // Nitro activates it (vm/tests/activation.rs); the VM cannot run it.
+    let wasm = program(
+        "i32.const 0",
+        r#"(import "vm_hooks" "math_div" (func (param i32 i32)))"#,
+    );
     let Err(DeployError::UnknownImport(name)) = LocalVm::new().deploy_at(AT, &wasm).map(|_| ())
     else {
         panic!("must refuse");
     };
-    assert_eq!(name, "not_a_hook");
-    let wasm = program("i32.const 0", r#"(import "env" "abort" (func))"#);
-    let result = LocalVm::new().deploy_at(AT, &wasm).map(|_| ());
-    assert!(
-        matches!(
-            result,
-            Err(DeployError::Artifact(ArtifactError::ForbiddenImport(_)))
-        ),
-        "{result:?}"
-    );
+    assert_eq!(name, "math_div");
 }
 
 #[test]
-fn a_start_function_or_missing_entrypoint_is_refused() {
-    let no_entry =
-        wat::parse_str(r#"(module (memory (export "memory") 1) (global (mut i32) (i32.const 0)))"#)
-            .unwrap();
-    assert!(matches!(
-        LocalVm::new().deploy_at(AT, &no_entry).map(|_| ()),
-        Err(DeployError::Artifact(ArtifactError::MissingExport(_)))
-    ));
+fn what_nitro_refuses_the_vm_refuses_with_nitros_reason() {
+    let wasm = program("i32.const 0", r#"(import "vm_hooks" "not_a_hook" (func))"#);
+    let result = LocalVm::new().deploy_at(AT, &wasm).map(|_| ());
+    assert!(
+        matches!(
+            &result,
+            Err(DeployError::Refused(Refusal::NoSuchImport { name, .. })) if name == "not_a_hook"
+        ),
+        "{result:?}"
+    );
     let start = wat::parse_str(
-        r#"(module (memory (export "memory") 1) (global (mut i32) (i32.const 0))
+        r#"(module (memory (export "memory") 1 1) (global (mut i32) (i32.const 0))
             (func $s) (start $s)
             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     )
     .unwrap();
     assert!(matches!(
         LocalVm::new().deploy_at(AT, &start).map(|_| ()),
-        Err(DeployError::Artifact(ArtifactError::StartFunction))
+        Err(DeployError::Refused(Refusal::StartFunction))
     ));
 }
 
@@ -115,13 +119,15 @@ fn growing_memory_pays_for_the_pages_it_opens() {
 }
 
 #[test]
-fn growing_memory_without_the_payment_import_is_refused() {
-    let body = "i32.const 1 memory.grow drop i32.const 0";
-    let Err(DeployError::Meter(e)) = LocalVm::new().deploy_at(AT, &program(body, "")).map(|_| ())
-    else {
-        panic!("deployed a program whose growth nobody pays for");
-    };
-    assert!(e.to_string().contains("pay_for_memory_grow"), "{e}");
+fn a_memory_that_cannot_grow_does_not_grow() {
+    // Its maximum is its size, so it needs no payment import (activation
+    // allows that) and `memory.grow` answers -1.
+    let body = "i32.const 1 memory.grow i32.const 1 i32.add";
+    let mut vm = LocalVm::new();
+    vm.deploy_at(AT, &program(body, "")).unwrap();
+    let out = vm.call(AT, &Call::new(Address::ZERO, vec![]));
+    assert_eq!(out.status, Status::Success, "{out:?}");
+    assert_eq!(out.gas.memory, 0);
 }
 
 #[test]
@@ -171,7 +177,7 @@ fn storage_persists_across_calls_and_warms_per_transaction() {
 fn profiling_attributes_every_block_to_its_function_and_changes_no_cost() {
     let wasm = wat::parse_str(
         r#"(module
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (global $sp (mut i32) (i32.const 0))
             (func $helper (param i32) (result i32)
                 (loop $l
@@ -212,7 +218,7 @@ fn delegating_program(target: u8, body: &str) -> Vec<u8> {
                 (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
             (import "vm_hooks" "read_return_data" (func $returned (param i32 i32 i32) (result i32)))
             (import "vm_hooks" "write_result" (func $result (param i32 i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (global $sp (mut i32) (i32.const 0))
             (data (i32.const 0) "{address}")
             (func (export "user_entrypoint") (param $len i32) (result i32) {body}))"#

@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh >/dev/null
-cargo run --locked --quiet -p stylus-local-vm --example gas_report -- "${1:-target/gas-report.json}"
+cargo run --locked --quiet -p spending-limit-e2e --example gas_report -- "${1:-target/gas-report.json}"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the two deployable programs and checks each as Nitro's activation would:
-#   artifacts/spending_limit_hook.wasm     the hook (what accounts install)
-#   artifacts/spending_limit_config.wasm   its config program (src/config_program.rs)
+# Builds the two deployable programs and applies Nitro's activation rules to
+# each (vm/src/activation.rs):
+#   artifacts/spending_limit_hook.wasm     the hook program (what accounts install)
+#   artifacts/spending_limit_config.wasm   its config program
 # Each is rustc's output through the pinned wasm-opt recipe of Stylus.toml,
-# as cargo-stylus deploys it. Prints raw and compressed sizes and the entry
-# cost; fails if any check fails.
+# with custom sections stripped: the bytes cargo-stylus deploys, but for the
+# project-hash section it adds (scripts/check-deploy.sh checks that). Prints
+# sizes and entry costs; fails, with Nitro's reason, if a rule refuses one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,13 +16,14 @@ rustup target add --toolchain "$toolchain" wasm32-unknown-unknown >/dev/null 2>&
 source scripts/lib/wasm-opt.sh
 source scripts/lib/programs.sh
 
+# Both programs in one build at the root, as cargo-stylus builds them (the
+# workspace's default members; no -p), each to its own file.
+cargo build --locked --release --target wasm32-unknown-unknown --lib
 mkdir -p artifacts target/wasm-opt
-# Both builds write the same file name; each is optimized out of it before the next.
 for program in "${programs[@]}"; do
   name=${program%%:*}
-  # shellcheck disable=SC2086 # the feature flags are two words on purpose
-  cargo build --locked --release --target wasm32-unknown-unknown --lib -p spending-limit-hook ${program#*:}
-  wasm-opt "${wasm_opt_flags[@]}" target/wasm32-unknown-unknown/release/spending_limit_hook.wasm \
+  package=${program#*:}
+  wasm-opt "${wasm_opt_flags[@]}" "target/wasm32-unknown-unknown/release/deps/${package//-/_}.wasm" \
     -o "target/wasm-opt/$name.wasm"
   cargo run --locked --release --quiet -p stylus-local-vm --bin stylus-artifact -- \
     "target/wasm-opt/$name.wasm" "artifacts/spending_limit_$name.wasm"

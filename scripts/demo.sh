@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 echo
-cargo run --locked --quiet -p stylus-local-vm --example agent_demo
+cargo run --locked --quiet -p spending-limit-e2e --example agent_demo

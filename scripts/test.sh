@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: builds the deployable program (the end-to-end tests
-# run that exact artifact on the local Stylus VM), lints, then every test.
+# The whole test suite: builds the deployable programs (the end-to-end tests
+# run those exact artifacts on the local Stylus VM), checks what cargo-stylus
+# would deploy and detect, lints, then every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 for script in scripts/*.sh scripts/lib/*.sh .ci/run; do
   bash -n "$script"
 done
-for script in scripts/deploy.sh scripts/cache.sh; do
+for script in scripts/deploy.sh scripts/cache.sh scripts/verify.sh; do
   if out=$(env -u ENDPOINT bash "$script" 2>&1); then
     echo "$script ran without ENDPOINT" >&2
     exit 1
@@ -20,18 +21,16 @@ done
 scripts/build.sh
 scripts/check-deploy.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
-# The contract as it is deployed: code under `cfg(target_arch = "wasm32")`
-# is only seen by a wasm32 build, which also may not grow a `Vec` but through
-# `src/list.rs` (clippy/wasm32/clippy.toml).
-# Both programs (scripts/lib/programs.sh).
-source scripts/lib/programs.sh
-for program in "${programs[@]}"; do
-  # shellcheck disable=SC2086 # the feature flags are two words on purpose
-  CLIPPY_CONF_DIR=clippy/wasm32 \
-    cargo clippy --locked --release --lib --target wasm32-unknown-unknown ${program#*:} -- -D warnings
-done
-# The ABI exporter (`cargo run --features export-abi`) must keep compiling.
-cargo check --locked -p spending-limit-hook --features export-abi --bins
+# The code as it is deployed, built for wasm32: code under
+# `cfg(target_arch = "wasm32")` is only seen there, and there no `Vec` may be
+# made or grown but through `spending_limit_hook::list`
+# (clippy/wasm32/clippy.toml).
+CLIPPY_CONF_DIR=clippy/wasm32 cargo clippy --locked --release --lib --target wasm32-unknown-unknown \
+  -p spending-limit-hook -p spending-limit-stylus \
+  -p spending-limit-hook-program -p spending-limit-config-program -- -D warnings
+# What cargo-stylus runs natively: each program's interface printer.
+cargo clippy --locked --bins --features export-abi \
+  -p spending-limit-hook-program -p spending-limit-config-program -- -D warnings
 # Every property runs at least 1,000 cases (scripts/assurance.sh --long: 10,000);
 # the figures are printed from this run's own output.
 mkdir -p target

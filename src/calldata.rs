@@ -14,13 +14,16 @@ use alloy_primitives::{aliases::U48, Address, U256};
 pub struct Malformed;
 
 /// Each call's selector as a `u32` constant, so that code choosing by
-/// selector compares one integer per case instead of four bytes.
+/// selector compares one integer per case instead of four bytes. The
+/// selector comes from the call's `sol!` type, never typed in.
+#[macro_export]
 macro_rules! selector_ids {
-    ($($name:ident = $call:ty;)*) => {
-        $(const $name: u32 = u32::from_be_bytes(<$call as alloy_sol_types::SolCall>::SELECTOR);)*
+    ($($(#[$doc:meta])* $vis:vis $name:ident = $call:ty;)*) => {
+        $($(#[$doc])* $vis const $name: u32 =
+            u32::from_be_bytes(<$call as alloy_sol_types::SolCall>::SELECTOR);)*
     };
 }
-pub(crate) use selector_ids;
+pub use selector_ids;
 
 /// Result of a read from untrusted bytes.
 pub type Read<T> = Result<T, Malformed>;

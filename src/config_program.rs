@@ -4,10 +4,10 @@
 //! Every call's entry cost grows with the program (uncached, about 8 gas a
 //! function and 0.13 gas a byte), and the hook runs on every execution of
 //! every account. So the *hook program*, the address accounts install, holds
-//! only what an execution or a frequent call runs (see
-//! [`crate::dispatch::dispatch_hot`]); everything else (installation, the
-//! settings beyond `setSpendingLimit`, the other views) is the *config
-//! program*, built from this same crate with the `config-program` feature.
+//! only what an execution or a frequent call runs (its routing table is in
+//! `programs/hook`); everything else (installation, the settings beyond
+//! `setSpendingLimit`, the other views) is the *config program*
+//! (`programs/config`). Both run this crate's logic.
 //! The hook program hands a call it does not serve to the config program by
 //! `DELEGATECALL`, so the config program runs in the hook's storage, at the
 //! hook's address, for the same `msg.sender` and `msg.value`: to an account
@@ -22,7 +22,7 @@
 //! A hook whose constructor never ran refuses every call it would hand on
 //! with `InvalidConfigProgram(0)`.
 //!
-//! Both programs share [`crate::slots`]' layout by construction (one crate);
+//! Both programs share [`crate::slots`]' layout by construction (this crate);
 //! the config program's own storage is never used.
 
 use alloy_primitives::Address;
@@ -35,6 +35,7 @@ use crate::slots::{self, CONFIG_PROGRAM_SLOT};
 /// [`CONFIG_PROGRAM_SLOT`], made at run time: a constant slot handed to
 /// [`Env`] by reference would be placed in the data section, which every
 /// call pays for at entry (measured: 23 gas on every uncached call).
+#[inline]
 fn slot() -> alloy_primitives::U256 {
     crate::calldata::uint(core::hint::black_box(CONFIG_PROGRAM_SLOT.as_limbs()[0]))
 }

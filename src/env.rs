@@ -1,7 +1,8 @@
 //! The three things the ledger needs from a chain: read a slot, write a slot,
 //! emit a log. Behind a trait so that the same ledger code runs on the Stylus
-//! host, in memory for unit and property tests (with any clock), and in a
-//! write-discarding overlay for dry runs.
+//! host (`spending_limit_stylus::env::HostEnv`), in memory for unit and
+//! property tests (with any clock), and in a write-discarding overlay for
+//! dry runs.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 
@@ -16,24 +17,6 @@ pub trait Env {
     /// Emits a log laid out as the Stylus host takes it: `topics` words, then
     /// the ABI-encoded data (so the event encoder writes it once, in place).
     fn emit(&mut self, log: &[u8], topics: usize);
-}
-
-/// The Stylus host: storage through the VM's slot cache, logs through `emit_log`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct HostEnv;
-
-impl Env for HostEnv {
-    fn load(&mut self, slot: U256) -> B256 {
-        crate::host::storage_load(slot)
-    }
-
-    fn store(&mut self, slot: U256, value: B256) {
-        crate::host::storage_store(slot, value)
-    }
-
-    fn emit(&mut self, log: &[u8], topics: usize) {
-        crate::host::emit_log(log, topics)
-    }
 }
 
 /// A log as [`MemoryEnv`] records it.

@@ -10,10 +10,9 @@ use crate::calldata;
 use crate::execution::Refusal;
 use crate::window::MIN_WINDOW_DURATION;
 
-/// Every way a call into the hook can fail; each encodes as its Solidity error.
-/// The ABI exporter needs the SDK's derive; the program uses [`HookError::encode`].
+/// Every way a call into the hook can fail; each encodes as its Solidity
+/// error ([`HookError::encode`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "export-abi", derive(stylus_sdk::prelude::SolidityError))]
 pub enum HookError {
     /// See [`abi::SpendingLimitExceeded`].
     SpendingLimitExceeded(abi::SpendingLimitExceeded),
@@ -67,10 +66,8 @@ pub enum HookError {
     InvalidConfigProgram(abi::InvalidConfigProgram),
 }
 
-// The SDK's derive (under `export-abi`) writes these conversions itself.
 macro_rules! from_policy_errors {
     ($($name:ident),*) => {$(
-        #[cfg(not(feature = "export-abi"))]
         impl From<abi::$name> for HookError {
             fn from(error: abi::$name) -> Self {
                 Self::$name(error)
@@ -284,11 +281,11 @@ fn push(out: &mut Vec<u8>, word: [u8; 32]) {
 type Word = [u8; 32];
 
 /// An address as an ABI word.
+#[inline]
 pub fn address_word(address: Address) -> Word {
     crate::slots::address_word(address).0
 }
 
-#[cfg(not(feature = "export-abi"))]
 impl From<HookError> for Vec<u8> {
     fn from(error: HookError) -> Self {
         error.encode()

@@ -1,5 +1,8 @@
-//! An ERC-7579 hook (module type 4) that caps what a smart account may spend,
-//! per token and per time window, written for Arbitrum Stylus.
+//! The logic of an ERC-7579 hook (module type 4) that caps what a smart
+//! account may spend, per token and per time window: everything but the
+//! chain. Its Stylus programs (`programs/hook`, `programs/config`, through
+//! `spending-limit-stylus`) run it on Arbitrum; tests run it in memory with
+//! any clock.
 //!
 //! It is a drop-in replacement for SmartAgentKit's Solidity `SpendingLimitHook`:
 //! the same selectors, errors, events and install data, with fewer bypasses
@@ -9,40 +12,31 @@
 //! and sliding windows, lifetime caps, validity periods, budgets shared by
 //! several tokens).
 //!
-//! One call's way through the crate: [`dispatch`] routes the raw calldata;
-//! for `preCheck`, [`check`] runs the steps: [`account`] resolves whose budget
-//! it is, [`execution`] decodes what the account will do, [`outflow`] says what
-//! that spends, [`ledger`] charges it using [`window`] arithmetic, and
-//! [`policy`] checks what goes beyond the reference window. The account's
-//! own changes (install, limits, policies) are in [`lifecycle`]; on chain
-//! most of those run in a second program, [`config_program`]. Where each
-//! word lives is in [`slots`]; logs are encoded in [`events`]. Storage and
-//! logs go through [`env`](mod@env), so all of it also runs in memory.
+//! One `preCheck`'s way through the crate: [`check`] runs the steps:
+//! [`account`] resolves whose budget it is, [`execution`] decodes what the
+//! account will do, [`outflow`] says what that spends, [`ledger`] charges it
+//! using [`window`] arithmetic, and [`policy`] checks what goes beyond the
+//! reference window. The account's own changes (install, limits, policies)
+//! are in [`lifecycle`]; the deployment's own state (which config program
+//! the hook program hands calls to) in [`config_program`]. Where each word
+//! lives is in [`slots`]; logs are encoded in [`events`], errors in
+//! [`error`]. Storage and logs go through [`env`](mod@env), so all of it
+//! runs on any backend.
 
 #![cfg_attr(target_arch = "wasm32", no_std)]
-// The ABI exporter generates an undocumented `print_from_args`.
-#![cfg_attr(feature = "export-abi", allow(missing_docs))]
 
 extern crate alloc;
-
-pub use contract::{SpendingLimitHook, MODULE_TYPE_HOOK, NAME, VERSION};
 
 pub mod abi;
 pub mod account;
 pub mod calldata;
 pub mod check;
 pub mod config_program;
-// The SDK's `#[storage]` expands to a `vec!` the program never runs; the
-// artifact test in `vm/tests/program.rs` is what holds this module to `list`.
-#[allow(clippy::disallowed_macros)]
-mod contract;
-pub mod dispatch;
 pub mod encode;
 pub mod env;
 pub mod error;
 pub mod events;
 pub mod execution;
-pub mod host;
 pub mod install;
 pub mod ledger;
 pub mod lifecycle;
@@ -52,18 +46,7 @@ pub mod policy;
 pub mod slots;
 pub mod window;
 
-#[cfg(all(target_arch = "wasm32", not(test)))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    // Nothing in the contract is meant to panic; if something does, trap
-    // without carrying formatting machinery into the binary.
-    core::arch::wasm32::unreachable()
-}
-
-#[cfg(feature = "export-abi")]
-pub use contract::print_from_args;
-
-// Unit tests run natively: motsu supplies the `vm_hooks` symbols (keccak among
-// them) that the wasm build imports from the host.
+// Unit tests run natively, where the tests' crates bring the host's keccak
+// in (through the SDK): motsu supplies it, with the other `vm_hooks` symbols.
 #[cfg(test)]
 use motsu as _;

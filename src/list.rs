@@ -12,7 +12,7 @@
 //!
 //! Clippy holds the rest of the crate to this when it checks the WASM build
 //! (`clippy/wasm32/clippy.toml` lists the methods and macros that grow a
-//! `Vec` by themselves), and `vm/tests/program.rs` checks that the deployed
+//! `Vec` by themselves), and `e2e/tests/program.rs` checks that the deployed
 //! program carries none of the handler's text.
 // The one place the crate allocates by hand; each block says why it is sound.
 #![allow(unsafe_code)]
@@ -39,6 +39,7 @@ pub fn with_capacity<T>(capacity: usize) -> Vec<T> {
 }
 
 /// `len` zero bytes: the buffer the calldata and the logs are written into.
+#[inline]
 pub fn zeroed(len: usize) -> Vec<u8> {
     if len == 0 {
         return Vec::new();

@@ -98,7 +98,7 @@ pub(crate) fn max_uint() -> U256 {
 }
 
 /// A `u128` as a word, without ruint's generic conversion.
-pub(crate) const fn uint128(v: u128) -> U256 {
+pub const fn uint128(v: u128) -> U256 {
     // Both halves fit a limb: the casts drop nothing.
     #[allow(clippy::cast_possible_truncation)]
     U256::from_limbs([v as u64, (v >> 64) as u64, 0, 0])
@@ -144,7 +144,7 @@ pub fn address_word(address: Address) -> B256 {
 
 /// An address as a number.
 #[inline(never)]
-pub(crate) fn address_uint(address: Address) -> U256 {
+pub fn address_uint(address: Address) -> U256 {
     calldata::uint_from_be(&address_word(address).0)
 }
 

@@ -17,12 +17,11 @@ use std::collections::BTreeSet;
 use alloy_json_abi::JsonAbi;
 use alloy_primitives::{hex, keccak256, Address};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
-use motsu::prelude::*;
-#[path = "support/property.rs"]
-mod property;
 use alloy_sol_types::{SolInterface, SolValue};
-use spending_limit_hook::dispatch::dispatch;
-use spending_limit_hook::{abi, SpendingLimitHook};
+use motsu::prelude::*;
+use spending_limit_hook::abi;
+use spending_limit_testkit::harness::Hook;
+use spending_limit_testkit::property;
 
 sol!(
     #[sol(abi)]
@@ -77,7 +76,71 @@ fn every_table_hash_is_the_keccak_of_its_signature() {
 }
 
 fn generated_abi() -> JsonAbi {
-    ISpendingLimitHook::abi::contract()
+    with_struct_names(ISpendingLimitHook::abi::contract())
+}
+
+/// `abi` with each struct parameter's `internalType` set to the struct's
+/// name, as solc writes it (`struct ISpendingLimitPolicy.Window[]`): tools
+/// that print Solidity from the JSON (`cargo stylus export-abi`, through
+/// each program's interface printer) then declare the structs by name
+/// instead of writing tuples Solidity does not accept.
+fn with_struct_names(mut abi: JsonAbi) -> JsonAbi {
+    use alloy_json_abi::{InternalType, Param};
+    use alloy_sol_types::SolStruct;
+    // Each struct's field types as a tuple, from its EIP-712 type string
+    // (`Name(type field,...)`).
+    fn shape<S: SolStruct>() -> String {
+        let root = S::eip712_root_type();
+        let fields = root
+            .split_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .unwrap_or_default();
+        let types: Vec<&str> = fields
+            .split(',')
+            .filter_map(|f| f.split(' ').next())
+            .collect();
+        format!("({})", types.join(","))
+    }
+    let structs = [
+        (
+            shape::<ISpendingLimitHook::TokenLimitInit>(),
+            "ISpendingLimitHook",
+            "TokenLimitInit",
+        ),
+        (
+            shape::<ISpendingLimitPolicy::Window>(),
+            "ISpendingLimitPolicy",
+            "Window",
+        ),
+        (
+            shape::<ISpendingLimitPolicy::WindowState>(),
+            "ISpendingLimitPolicy",
+            "WindowState",
+        ),
+    ];
+    let name = |param: &mut Param| {
+        let Some(tuple) = param.ty.strip_prefix("tuple") else {
+            return;
+        };
+        let components: Vec<String> = param.components.iter().map(|c| c.ty.clone()).collect();
+        let shape = format!("({})", components.join(","));
+        let (_, contract, name) = structs
+            .iter()
+            .find(|(sol, _, _)| *sol == shape)
+            .unwrap_or_else(|| panic!("no struct of shape {shape}"));
+        param.internal_type = Some(InternalType::Struct {
+            contract: Some((*contract).to_string()),
+            ty: format!("{name}{tuple}"),
+        });
+    };
+    for function in abi.functions.values_mut().flatten() {
+        function
+            .inputs
+            .iter_mut()
+            .chain(function.outputs.iter_mut())
+            .for_each(name);
+    }
+    abi
 }
 
 #[test]
@@ -106,7 +169,7 @@ fn json_abis_are_generated_from_the_solidity_interfaces() {
         ("ISpendingLimitHook.json", generated_abi()),
         (
             "ISpendingLimitPolicy.json",
-            ISpendingLimitPolicy::abi::contract(),
+            with_struct_names(ISpendingLimitPolicy::abi::contract()),
         ),
     ] {
         let path = format!("{}/abi/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -262,37 +325,30 @@ fn account_and_token_selectors_match_the_table() {
 /// selector does not: known selectors answer with data or a typed error, an
 /// unknown one reverts with no data, as Solidity does.
 #[motsu::test]
-fn the_router_serves_exactly_the_table(hook: Contract<SpendingLimitHook>, alice: Address) {
+fn the_router_serves_exactly_the_table(hook: Contract<Hook>, alice: Address) {
     let zero_args = [0u8; 4 * 32];
     let extensions: Vec<(String, Vec<u8>)> = ISpendingLimitPolicy::abi::contract()
         .functions()
         .map(|f| (f.signature(), f.selector().to_vec()))
         .collect();
     for (signature, selector) in rows("function").into_iter().chain(extensions) {
-        let mut call = hook.sender(alice);
-        let storage: &mut SpendingLimitHook = &mut call;
         let mut input = selector.clone();
         input.extend_from_slice(&zero_args);
-        let result = dispatch(storage, &input);
+        let result = hook.sender(alice).call(&input);
         assert_ne!(result, Err(Vec::new()), "{signature} is routed");
     }
-    let mut call = hook.sender(alice);
-    let storage: &mut SpendingLimitHook = &mut call;
     assert_eq!(
-        dispatch(storage, &[0xde, 0xad, 0xbe, 0xef]),
+        hook.sender(alice).call(&[0xde, 0xad, 0xbe, 0xef]),
         Err(Vec::new())
     );
-    assert_eq!(dispatch(storage, &[0x06, 0xfd]), Err(Vec::new()));
+    assert_eq!(hook.sender(alice).call(&[0x06, 0xfd]), Err(Vec::new()));
 }
 
 /// The two programs split the interface: every function is served by
 /// exactly one of them, and the hook program's share is the hot calls.
 #[motsu::test]
-fn the_hook_and_config_programs_split_the_interface(
-    hook: Contract<SpendingLimitHook>,
-    alice: Address,
-) {
-    use spending_limit_hook::dispatch::{dispatch_config, dispatch_hot};
+fn the_hook_and_config_programs_split_the_interface(hook: Contract<Hook>, alice: Address) {
+    use spending_limit_testkit::{config_program, hook_program};
     let zero_args = [0u8; 4 * 32];
     let functions: Vec<(String, Vec<u8>)> = rows("function")
         .into_iter()
@@ -304,12 +360,12 @@ fn the_hook_and_config_programs_split_the_interface(
         .collect();
     let mut hot = BTreeSet::new();
     for (signature, selector) in functions {
-        let mut call = hook.sender(alice);
-        let storage: &mut SpendingLimitHook = &mut call;
         let mut input = selector.clone();
         input.extend_from_slice(&zero_args);
-        let in_hook = dispatch_hot(storage, &input).is_some();
-        let in_config = dispatch_config(storage, &input) != Err(Vec::new());
+        // Each program's own router, in the motsu context of alice's call.
+        let _context = &*hook.sender(alice);
+        let in_hook = hook_program::call(&input).is_some();
+        let in_config = config_program::call(&input) != Err(Vec::new());
         assert!(
             in_hook != in_config,
             "{signature}: hook {in_hook}, config {in_config}"
@@ -331,27 +387,27 @@ fn the_hook_and_config_programs_split_the_interface(
 }
 
 #[motsu::test]
-fn views_answer_through_the_router(hook: Contract<SpendingLimitHook>, alice: Address) {
+fn views_answer_through_the_router(hook: Contract<Hook>, alice: Address) {
     use alloy_sol_types::SolCall;
     use spending_limit_hook::abi::ISpendingLimitHook as I;
-    let mut call = hook.sender(alice);
-    let storage: &mut SpendingLimitHook = &mut call;
-    let name = dispatch(storage, &I::nameCall {}.abi_encode()).expect("name");
+    let storage = hook.sender(alice);
+    let name = storage.call(&I::nameCall {}.abi_encode()).expect("name");
     assert_eq!(
         I::nameCall::abi_decode_returns(&name, true)
             .expect("decodes")
             ._0,
         "SpendingLimitHook"
     );
-    let version = dispatch(storage, &I::versionCall {}.abi_encode()).expect("version");
+    let version = storage
+        .call(&I::versionCall {}.abi_encode())
+        .expect("version");
     assert_eq!(
         I::versionCall::abi_decode_returns(&version, true)
             .expect("decodes")
             ._0,
-        spending_limit_hook::VERSION
+        env!("CARGO_PKG_VERSION")
     );
-    let module = dispatch(
-        storage,
+    let module = storage.call(
         &I::isModuleTypeCall {
             typeId: alloy_primitives::U256::from(4),
         }
@@ -559,7 +615,7 @@ fn every_function_answers_any_arguments_with_output_or_a_typed_error() {
         "every_function_answers_any_arguments_with_output_or_a_typed_error",
         (input, any::<bool>()),
         |(calldata, installed)| {
-            let hook = Contract::<SpendingLimitHook>::new();
+            let hook = Contract::<Hook>::new();
             let account = Address::repeat_byte(0xac);
             if installed {
                 let install = IH::onInstallCall {
@@ -575,10 +631,10 @@ fn every_function_answers_any_arguments_with_output_or_a_typed_error() {
                         .into(),
                 }
                 .abi_encode();
-                dispatch(&mut hook.sender(account), &install).unwrap();
+                hook.sender(account).call(&install).unwrap();
             }
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                dispatch(&mut hook.sender(account), &calldata)
+                hook.sender(account).call(&calldata)
             }));
             let Ok(result) = result else {
                 return Err(TestCaseError::fail(format!(
@@ -598,5 +654,141 @@ fn every_function_answers_any_arguments_with_output_or_a_typed_error() {
             }
             Ok(())
         },
+    );
+}
+
+/// What `interface` text declares, by selector: every `function`, `error`
+/// and `event` line of Solidity as `spending_limit_stylus::interface` prints
+/// it, its struct parameters replaced by the tuples the text's own
+/// `struct` blocks declare. Parsed here, not by alloy, so that the printer
+/// and the check do not share their mistakes.
+fn declared(text: &str) -> BTreeSet<(String, Vec<u8>)> {
+    let mut structs: Vec<(String, String)> = Vec::new();
+    let mut lines = text.lines().map(str::trim);
+    let mut library = String::new();
+    let mut out = BTreeSet::new();
+    while let Some(line) = lines.next() {
+        if let Some(name) = line.strip_prefix("library ") {
+            library = name.trim_end_matches(" {").to_string();
+        } else if let Some(name) = line.strip_prefix("struct ") {
+            let name = name.trim_end_matches(" {");
+            let mut fields = Vec::new();
+            for field in lines.by_ref() {
+                if field == "}" {
+                    break;
+                }
+                fields.push(field.split(' ').next().unwrap_or_default().to_string());
+            }
+            structs.push((
+                format!("{library}.{name}"),
+                format!("({})", fields.join(",")),
+            ));
+        } else if let Some((kind, rest)) = line.split_once(' ') {
+            if !["function", "error", "event"].contains(&kind) {
+                continue;
+            }
+            let (name, rest) = rest.split_once('(').expect("a parameter list");
+            let params = &rest[..rest.find(')').expect("closed")];
+            let types: Vec<String> = params
+                .split(", ")
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let ty = p.split(' ').next().unwrap_or_default();
+                    let (base, array) = ty.split_at(ty.find('[').unwrap_or(ty.len()));
+                    let base = structs
+                        .iter()
+                        .find(|(s, _)| s == base)
+                        .map_or(base.to_string(), |(_, tuple)| tuple.clone());
+                    format!("{base}{array}")
+                })
+                .collect();
+            let signature = format!("{name}({})", types.join(","));
+            let hash = keccak256(signature.as_bytes());
+            let id = if kind == "event" {
+                hash.to_vec()
+            } else {
+                hash[..4].to_vec()
+            };
+            out.insert((format!("{kind} {signature}"), id));
+        }
+    }
+    out
+}
+
+/// Every function, error and event of `abi/`, as `kind signature` with its id.
+fn published() -> BTreeSet<(String, Vec<u8>)> {
+    let mut out = BTreeSet::new();
+    for abi in [
+        generated_abi(),
+        with_struct_names(ISpendingLimitPolicy::abi::contract()),
+    ] {
+        out.extend(
+            abi.functions()
+                .map(|f| (format!("function {}", f.signature()), f.selector().to_vec())),
+        );
+        out.extend(
+            abi.errors()
+                .map(|e| (format!("error {}", e.signature()), e.selector().to_vec())),
+        );
+        out.extend(
+            abi.events()
+                .map(|e| (format!("event {}", e.signature()), e.selector().to_vec())),
+        );
+    }
+    out
+}
+
+/// `cargo stylus export-abi` for each program prints what it answers: the
+/// hook program, at the address accounts call, every function of `abi/`
+/// (what it does not serve it hands on); the config program its own share.
+/// Both with every error and event.
+#[test]
+fn each_program_prints_the_interface_it_answers() {
+    use spending_limit_testkit::{config_program, hook_program, interface};
+    let published = published();
+    let functions = |ids: &[u32]| -> BTreeSet<(String, Vec<u8>)> {
+        published
+            .iter()
+            .filter(|(s, id)| {
+                !s.starts_with("function ")
+                    || ids.contains(&u32::from_be_bytes(id[..4].try_into().unwrap()))
+            })
+            .cloned()
+            .collect()
+    };
+    let everything: Vec<u32> = hook_program::SERVED
+        .iter()
+        .chain(config_program::SERVED)
+        .copied()
+        .collect();
+    let hook = interface::solidity("ISpendingLimitHook", &everything).unwrap();
+    assert_eq!(declared(&hook), published);
+    let config =
+        interface::solidity("ISpendingLimitConfigProgram", config_program::SERVED).unwrap();
+    assert_eq!(declared(&config), functions(config_program::SERVED));
+    assert!(declared(&config).len() < published.len());
+}
+
+/// The two programs' routing tables split the interface: no selector in
+/// both, every function of `abi/` in one, and nothing else but the
+/// constructor's.
+#[test]
+fn the_routing_tables_cover_the_interface_once() {
+    use spending_limit_testkit::{config_program, hook_program};
+    let hook: BTreeSet<u32> = hook_program::SERVED.iter().copied().collect();
+    let config: BTreeSet<u32> = config_program::SERVED.iter().copied().collect();
+    assert_eq!(hook.len(), hook_program::SERVED.len(), "no duplicates");
+    assert_eq!(config.len(), config_program::SERVED.len(), "no duplicates");
+    assert!(hook.is_disjoint(&config));
+    let constructor = u32::from_be_bytes(abi::IStylusConstructor::stylus_constructorCall::SELECTOR);
+    let mut functions: BTreeSet<u32> = published()
+        .into_iter()
+        .filter(|(s, _)| s.starts_with("function "))
+        .map(|(_, id)| u32::from_be_bytes(id[..4].try_into().unwrap()))
+        .collect();
+    functions.insert(constructor);
+    assert_eq!(
+        hook.union(&config).copied().collect::<BTreeSet<_>>(),
+        functions
     );
 }

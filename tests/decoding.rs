@@ -23,14 +23,13 @@
 use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{sol_data, SolCall, SolType};
 use proptest::prelude::*;
-#[path = "support/property.rs"]
-mod property;
 use spending_limit_hook::abi::{self, IERC7579Account};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::env::{Env, MemoryEnv};
 use spending_limit_hook::error::HookError;
 use spending_limit_hook::execution::{self, Execution, Refusal};
 use spending_limit_hook::{check, lifecycle};
+use spending_limit_testkit::property;
 
 use motsu as _;
 

@@ -12,20 +12,17 @@
 
 mod common;
 
+use alloy_primitives::Bytes;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::SolValue;
 use common::*;
 use motsu::prelude::*;
 use spending_limit_hook::abi::{self, TokenLimitInit};
 use spending_limit_hook::error::HookError;
-use spending_limit_hook::SpendingLimitHook;
-use stylus_sdk::abi::Bytes;
+use spending_limit_testkit::harness::Hook;
 
 #[motsu::test]
-fn on_install_configures_every_token_and_emits_for_each(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn on_install_configures_every_token_and_emits_for_each(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     assert!(hook.sender(account).is_initialized(account));
     assert_eq!(
@@ -53,7 +50,7 @@ fn on_install_configures_every_token_and_emits_for_each(
 
 #[motsu::test]
 fn on_install_sets_the_forwarder_in_the_deployed_layout(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
     mux: Address,
 ) {
@@ -63,11 +60,7 @@ fn on_install_sets_the_forwarder_in_the_deployed_layout(
 }
 
 #[motsu::test]
-fn on_install_accepts_the_documented_layout(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-    mux: Address,
-) {
+fn on_install_accepts_the_documented_layout(hook: Contract<Hook>, account: Address, mux: Address) {
     let mut data = vec![limit(TOKEN, 5, 60)].abi_encode();
     data.extend_from_slice(&mux.abi_encode());
     hook.sender(account)
@@ -79,7 +72,7 @@ fn on_install_accepts_the_documented_layout(
 
 #[motsu::test]
 fn on_install_with_zero_forwarder_keeps_one_set_before(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
     mux: Address,
 ) {
@@ -89,10 +82,7 @@ fn on_install_with_zero_forwarder_keeps_one_set_before(
 }
 
 #[motsu::test]
-fn on_install_twice_reverts_module_already_initialized(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn on_install_twice_reverts_module_already_initialized(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     let err = hook
         .sender(account)
@@ -111,10 +101,7 @@ fn on_install_twice_reverts_module_already_initialized(
 }
 
 #[motsu::test]
-fn on_install_without_tokens_reverts_no_limits_provided(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn on_install_without_tokens_reverts_no_limits_provided(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .on_install(install_data(Address::ZERO, vec![]))
@@ -124,10 +111,7 @@ fn on_install_without_tokens_reverts_no_limits_provided(
 }
 
 #[motsu::test]
-fn on_install_with_51_tokens_reverts_too_many_tokens(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn on_install_with_51_tokens_reverts_too_many_tokens(hook: Contract<Hook>, account: Address) {
     let limits: Vec<TokenLimitInit> = (0..51u8)
         .map(|i| limit(Address::with_last_byte(i), 1, 60))
         .collect();
@@ -149,7 +133,7 @@ fn on_install_with_51_tokens_reverts_too_many_tokens(
 
 #[motsu::test]
 fn on_install_with_a_duplicate_token_reverts_duplicate_token(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
 ) {
     let err = hook
@@ -172,7 +156,7 @@ fn on_install_with_a_duplicate_token_reverts_duplicate_token(
 }
 
 #[motsu::test]
-fn zero_limit_reverts_limit_cannot_be_zero(hook: Contract<SpendingLimitHook>, account: Address) {
+fn zero_limit_reverts_limit_cannot_be_zero(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .on_install(install_data(Address::ZERO, vec![limit(TOKEN, 0, 60)]))
@@ -187,10 +171,7 @@ fn zero_limit_reverts_limit_cannot_be_zero(hook: Contract<SpendingLimitHook>, ac
 }
 
 #[motsu::test]
-fn short_window_reverts_window_duration_too_short(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn short_window_reverts_window_duration_too_short(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .on_install(install_data(Address::ZERO, vec![limit(TOKEN, 1, 59)]))
@@ -214,10 +195,7 @@ fn short_window_reverts_window_duration_too_short(
 }
 
 #[motsu::test]
-fn malformed_install_data_reverts_decoding_error(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn malformed_install_data_reverts_decoding_error(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .on_install(Bytes::from(vec![1, 2, 3]))
@@ -226,11 +204,7 @@ fn malformed_install_data_reverts_decoding_error(
 }
 
 #[motsu::test]
-fn on_uninstall_forgets_everything(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-    mux: Address,
-) {
+fn on_uninstall_forgets_everything(hook: Contract<Hook>, account: Address, mux: Address) {
     install_default(&hook, account, mux);
     pre_check(&hook, account, &exec_single(TOKEN, 5, &transfer(100))).motsu_unwrap();
     hook.sender(account)
@@ -259,7 +233,7 @@ fn on_uninstall_forgets_everything(
 }
 
 #[motsu::test]
-fn on_uninstall_never_reverts(hook: Contract<SpendingLimitHook>, account: Address) {
+fn on_uninstall_never_reverts(hook: Contract<Hook>, account: Address) {
     hook.sender(account)
         .on_uninstall(Bytes::from(Vec::new()))
         .motsu_unwrap();
@@ -270,21 +244,20 @@ fn on_uninstall_never_reverts(hook: Contract<SpendingLimitHook>, account: Addres
 }
 
 #[motsu::test]
-fn is_module_type_is_true_only_for_hooks(hook: Contract<SpendingLimitHook>) {
+fn is_module_type_is_true_only_for_hooks(hook: Contract<Hook>, anyone: Address) {
     for type_id in [0u64, 1, 2, 3, 5, 6, 7, 8] {
         assert!(
-            !SpendingLimitHook::is_module_type(u(type_id)),
+            !hook.sender(anyone).is_module_type(u(type_id)),
             "type {type_id}"
         );
     }
-    assert!(SpendingLimitHook::is_module_type(u(4)));
-    assert!(!SpendingLimitHook::is_module_type(U256::MAX));
-    drop(hook);
+    assert!(hook.sender(anyone).is_module_type(u(4)));
+    assert!(!hook.sender(anyone).is_module_type(U256::MAX));
 }
 
 #[motsu::test]
 fn configs_returns_limit_spent_duration_start_in_that_order(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
 ) {
     install_default(&hook, account, Address::ZERO);
@@ -297,7 +270,7 @@ fn configs_returns_limit_spent_duration_start_in_that_order(
 }
 
 #[motsu::test]
-fn set_spending_limit_requires_installation(hook: Contract<SpendingLimitHook>, account: Address) {
+fn set_spending_limit_requires_installation(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .set_spending_limit(TOKEN, u(1), U48::from(60))
@@ -312,7 +285,7 @@ fn set_spending_limit_requires_installation(hook: Contract<SpendingLimitHook>, a
 
 #[motsu::test]
 fn set_spending_limit_keeps_spent_and_start_of_a_tracked_token(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
 ) {
     install_default(&hook, account, Address::ZERO);
@@ -337,10 +310,7 @@ fn set_spending_limit_keeps_spent_and_start_of_a_tracked_token(
 }
 
 #[motsu::test]
-fn set_spending_limit_starts_a_new_token_fresh(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn set_spending_limit_starts_a_new_token_fresh(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account)
         .set_spending_limit(OTHER_TOKEN, u(42), U48::from(60))
@@ -352,7 +322,7 @@ fn set_spending_limit_starts_a_new_token_fresh(
 }
 
 #[motsu::test]
-fn set_spending_limit_refuses_a_51st_token(hook: Contract<SpendingLimitHook>, account: Address) {
+fn set_spending_limit_refuses_a_51st_token(hook: Contract<Hook>, account: Address) {
     let limits: Vec<TokenLimitInit> = (0..50u8)
         .map(|i| limit(Address::with_last_byte(i), 1, 60))
         .collect();
@@ -377,7 +347,7 @@ fn set_spending_limit_refuses_a_51st_token(hook: Contract<SpendingLimitHook>, ac
 }
 
 #[motsu::test]
-fn remove_spending_limit_deletes_and_emits(hook: Contract<SpendingLimitHook>, account: Address) {
+fn remove_spending_limit_deletes_and_emits(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account)
         .remove_spending_limit(TOKEN)
@@ -395,10 +365,7 @@ fn remove_spending_limit_deletes_and_emits(hook: Contract<SpendingLimitHook>, ac
 }
 
 #[motsu::test]
-fn remove_spending_limit_of_an_untracked_token_is_a_no_op(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn remove_spending_limit_of_an_untracked_token_is_a_no_op(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     let events_before = hook.all_events().len();
     hook.sender(account)
@@ -408,7 +375,7 @@ fn remove_spending_limit_of_an_untracked_token_is_a_no_op(
 }
 
 #[motsu::test]
-fn get_remaining_allowance_rules(hook: Contract<SpendingLimitHook>, account: Address) {
+fn get_remaining_allowance_rules(hook: Contract<Hook>, account: Address) {
     assert_eq!(
         hook.sender(account).get_remaining_allowance(account, TOKEN),
         U256::ZERO,
@@ -433,7 +400,7 @@ fn get_remaining_allowance_rules(hook: Contract<SpendingLimitHook>, account: Add
 
 #[motsu::test]
 fn trusted_forwarder_setters_are_keyed_by_the_caller(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
     mux: Address,
     other: Address,
@@ -457,11 +424,7 @@ fn trusted_forwarder_setters_are_keyed_by_the_caller(
 }
 
 #[motsu::test]
-fn setting_a_forwarder_does_not_initialize(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-    mux: Address,
-) {
+fn setting_a_forwarder_does_not_initialize(hook: Contract<Hook>, account: Address, mux: Address) {
     hook.sender(account).set_trusted_forwarder(mux);
     assert!(!hook.sender(account).is_initialized(account));
     install_default(&hook, account, Address::ZERO);
@@ -474,20 +437,19 @@ fn setting_a_forwarder_does_not_initialize(
 }
 
 #[motsu::test]
-fn name_and_version(hook: Contract<SpendingLimitHook>) {
-    assert_eq!(SpendingLimitHook::name(), "SpendingLimitHook");
-    let version = SpendingLimitHook::version();
+fn name_and_version(hook: Contract<Hook>, anyone: Address) {
+    assert_eq!(hook.sender(anyone).name(), "SpendingLimitHook");
+    let version = hook.sender(anyone).version();
     let parts: Vec<&str> = version.split('.').collect();
     assert_eq!(parts.len(), 3, "semver: {version}");
     assert!(
         parts.iter().all(|p| p.parse::<u64>().is_ok()),
         "semver: {version}"
     );
-    drop(hook);
 }
 
 #[motsu::test]
-fn accounts_are_isolated(hook: Contract<SpendingLimitHook>, alice: Address, bob: Address) {
+fn accounts_are_isolated(hook: Contract<Hook>, alice: Address, bob: Address) {
     install_default(&hook, alice, Address::ZERO);
     install_default(&hook, bob, Address::ZERO);
     pre_check(&hook, alice, &exec_single(TOKEN, 0, &transfer(1_000))).motsu_unwrap();

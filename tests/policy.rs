@@ -12,21 +12,24 @@
 
 mod common;
 
-use alloy_primitives::{aliases::U48, Address, B256, U256};
+use alloy_primitives::{
+    aliases::{U48, U96},
+    Address, B256, U256,
+};
 use alloy_sol_types::SolCall;
 use common::*;
 use motsu::prelude::*;
 use spending_limit_hook::abi::{self, IERC777};
 use spending_limit_hook::error::HookError;
 use spending_limit_hook::window::{Kind, Spec};
-use spending_limit_hook::SpendingLimitHook;
+use spending_limit_testkit::harness::Hook;
 
 fn paused() -> HookError {
     HookError::policy(abi::AccountPaused {})
 }
 
 #[motsu::test]
-fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, account: Address) {
+fn pause_blocks_every_outflow_until_lifted(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account).set_paused(true).motsu_unwrap();
     hook.assert_emitted(&abi::PausedSet {
@@ -64,7 +67,7 @@ fn pause_blocks_every_outflow_until_lifted(hook: Contract<SpendingLimitHook>, ac
 }
 
 #[motsu::test]
-fn tokens_without_a_limit_can_be_denied(hook: Contract<SpendingLimitHook>, account: Address) {
+fn tokens_without_a_limit_can_be_denied(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     pre_check(&hook, account, &exec_single(OTHER_TOKEN, 0, &transfer(5))).motsu_unwrap();
     hook.sender(account)
@@ -97,7 +100,7 @@ fn tokens_without_a_limit_can_be_denied(hook: Contract<SpendingLimitHook>, accou
 }
 
 #[motsu::test]
-fn per_call_caps_bound_each_execution(hook: Contract<SpendingLimitHook>, account: Address) {
+fn per_call_caps_bound_each_execution(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account)
         .set_max_per_call(TOKEN, u(100))
@@ -138,10 +141,7 @@ fn per_call_caps_bound_each_execution(hook: Contract<SpendingLimitHook>, account
 }
 
 #[motsu::test]
-fn a_cap_needs_a_limited_token_and_an_installed_account(
-    hook: Contract<SpendingLimitHook>,
-    account: Address,
-) {
+fn a_cap_needs_a_limited_token_and_an_installed_account(hook: Contract<Hook>, account: Address) {
     let err = hook
         .sender(account)
         .set_max_per_call(TOKEN, u(1))
@@ -163,7 +163,7 @@ fn a_cap_needs_a_limited_token_and_an_installed_account(
 }
 
 #[motsu::test]
-fn uninstall_and_removal_forget_policies(hook: Contract<SpendingLimitHook>, account: Address) {
+fn uninstall_and_removal_forget_policies(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account)
         .set_max_per_call(TOKEN, u(10))
@@ -180,7 +180,7 @@ fn uninstall_and_removal_forget_policies(hook: Contract<SpendingLimitHook>, acco
         U256::ZERO
     );
     hook.sender(account)
-        .on_uninstall(stylus_sdk::abi::Bytes::from(vec![]))
+        .on_uninstall(alloy_primitives::Bytes::from(vec![]))
         .motsu_unwrap();
     assert_eq!(hook.sender(account).account_policy(account), (false, false));
     install_default(&hook, account, Address::ZERO);
@@ -202,7 +202,7 @@ fn window(kind: Kind, limit: u128, duration: u64) -> Spec {
 
 #[motsu::test]
 fn a_second_window_and_a_lifetime_cap_on_top_of_the_reference_window(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
 ) {
     install_default(&hook, account, Address::ZERO);
@@ -234,9 +234,9 @@ fn a_second_window_and_a_lifetime_cap_on_top_of_the_reference_window(
         })
     );
     let policy = hook.sender(account).token_policy(account, TOKEN);
-    assert_eq!((policy.lifetime_cap, policy.lifetime_spent), (950, 900));
-    assert_eq!(policy.windows[0].shown.spent, 900);
-    assert_eq!(policy.windows[0].shown.remaining, 600);
+    assert_eq!((policy.lifetimeCap, policy.lifetimeSpent), (950, 900));
+    assert_eq!(policy.windows[0].spent, 900);
+    assert_eq!(policy.windows[0].remaining, 600);
     // The reference views keep the reference's meaning.
     assert_eq!(
         hook.sender(account).get_remaining_allowance(account, TOKEN),
@@ -251,7 +251,7 @@ fn a_second_window_and_a_lifetime_cap_on_top_of_the_reference_window(
 }
 
 #[motsu::test]
-fn a_budget_shared_by_two_tokens(hook: Contract<SpendingLimitHook>, account: Address) {
+fn a_budget_shared_by_two_tokens(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     hook.sender(account)
         .set_spending_limit(OTHER_TOKEN, u(1_000_000), U48::from(DAY))
@@ -280,14 +280,16 @@ fn a_budget_shared_by_two_tokens(hook: Contract<SpendingLimitHook>, account: Add
     );
     assert_eq!(hook.sender(account).budgets(account), vec![id]);
     let view = hook.sender(account).budget_state(account, id);
-    assert_eq!(view.tokens, members.to_vec());
-    assert_eq!(view.windows[0].shown.spent, 5_000);
+    assert_eq!(view.tokens, [TOKEN, OTHER_TOKEN]);
+    assert_eq!(view.scales, [U96::from(10), U96::from(1)]);
+    assert_eq!(view.windows[0].spent, 5_000);
     // Removing TOKEN's limit takes it out of the budget.
     hook.sender(account)
         .remove_spending_limit(TOKEN)
         .motsu_unwrap();
     let view = hook.sender(account).budget_state(account, id);
-    assert_eq!(view.tokens, vec![(OTHER_TOKEN, 1)]);
+    assert_eq!(view.tokens, [OTHER_TOKEN]);
+    assert_eq!(view.scales, [U96::from(1)]);
     hook.sender(account).remove_budget(id).motsu_unwrap();
     hook.assert_emitted(&abi::BudgetRemoved {
         account,

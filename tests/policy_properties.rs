@@ -20,14 +20,13 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 use proptest::prelude::*;
-#[path = "support/property.rs"]
-mod property;
 use spending_limit_hook::abi::{self, TokenLimitInit};
 use spending_limit_hook::env::MemoryEnv;
 use spending_limit_hook::error::HookError;
 use spending_limit_hook::ledger::{self, AccountKey};
 use spending_limit_hook::lifecycle;
 use spending_limit_hook::window::{Kind, Spec};
+use spending_limit_testkit::property;
 
 // The contract crate's native keccak comes from motsu's shims.
 use motsu as _;

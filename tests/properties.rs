@@ -23,10 +23,6 @@ use std::collections::BTreeMap;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
-#[path = "support/memory.rs"]
-mod memory;
-#[path = "support/property.rs"]
-mod property;
 use spending_limit_hook::abi::{self, TokenLimitInit, IERC20};
 use spending_limit_hook::encode::{self, CallType};
 use spending_limit_hook::env::MemoryEnv;
@@ -35,6 +31,8 @@ use spending_limit_hook::install::TokenLimit;
 use spending_limit_hook::ledger::{self, AccountKey};
 use spending_limit_hook::window::{self, MAX_TIME};
 use spending_limit_hook::{check, lifecycle};
+use spending_limit_testkit::memory;
+use spending_limit_testkit::property;
 
 // The contract crate's native keccak comes from motsu's shims.
 use motsu as _;

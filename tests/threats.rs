@@ -2,7 +2,7 @@
 //! `tNN_` is threat NN. They run the hook's own pipeline (install, preCheck,
 //! ledger) over an in-memory store with a settable clock; the Stylus-specific
 //! threats (11, 21's gas bound, 23) also run on the local VM in
-//! `vm/tests/hook_e2e.rs` and `vm/tests/threats_vm.rs`.
+//! `e2e/tests/hook_e2e.rs` and `e2e/tests/threats_vm.rs`.
 
 #![allow(
     clippy::arithmetic_side_effects,
@@ -30,11 +30,8 @@ use spending_limit_hook::{check, lifecycle};
 
 use motsu as _;
 
-#[path = "support/calls.rs"]
-mod calls;
-#[path = "support/memory.rs"]
-mod memory;
-use calls::*;
+use spending_limit_testkit::calls::*;
+use spending_limit_testkit::memory;
 
 const HOOK: Address = Address::repeat_byte(0x40);
 const MUX: Address = Address::repeat_byte(0xaa);
@@ -818,7 +815,7 @@ fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
     // preCheck never calls out (no reentrancy window, no stale storage cache
     // around a call) and never reads balances, so a sibling sub-hook that
     // moves tokens in its own preCheck cannot change its accounting. The
-    // artifact's imports prove it on the real program (vm/tests/threats_vm.rs);
+    // artifact's imports prove it on the real program (e2e/tests/threats_vm.rs);
     // here: the charge depends only on the calldata and the hook's storage.
     let mut a = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
     let mut b = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);

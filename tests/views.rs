@@ -16,11 +16,11 @@ use alloy_sol_types::SolError;
 use common::*;
 use motsu::prelude::*;
 use spending_limit_hook::abi;
-use spending_limit_hook::SpendingLimitHook;
+use spending_limit_testkit::harness::Hook;
 
 #[motsu::test]
 fn preview_answers_what_pre_check_would_and_changes_nothing(
-    hook: Contract<SpendingLimitHook>,
+    hook: Contract<Hook>,
     account: Address,
     agent: Address,
 ) {
@@ -72,7 +72,7 @@ fn preview_answers_what_pre_check_would_and_changes_nothing(
 }
 
 #[motsu::test]
-fn tracked_tokens_lists_the_limited_tokens(hook: Contract<SpendingLimitHook>, account: Address) {
+fn tracked_tokens_lists_the_limited_tokens(hook: Contract<Hook>, account: Address) {
     assert_eq!(
         hook.sender(account).tracked_tokens(account),
         Vec::<Address>::new()
@@ -87,7 +87,7 @@ fn tracked_tokens_lists_the_limited_tokens(hook: Contract<SpendingLimitHook>, ac
         .motsu_unwrap();
     assert_eq!(hook.sender(account).tracked_tokens(account), vec![TOKEN]);
     hook.sender(account)
-        .on_uninstall(stylus_sdk::abi::Bytes::from(vec![]))
+        .on_uninstall(alloy_primitives::Bytes::from(vec![]))
         .motsu_unwrap();
     assert_eq!(
         hook.sender(account).tracked_tokens(account),

@@ -1,4 +1,5 @@
-# Sourced by the scripts that build or check the deployable programs: each
-# as NAME:CARGO-FEATURE-FLAGS (src/config_program.rs says why there are two).
-# NAME gives artifacts/spending_limit_NAME.wasm.
-programs=(hook:"" config:"--features config-program")
+# Sourced by the scripts that build, check or deploy the programs: each as
+# NAME:PACKAGE. NAME gives artifacts/spending_limit_NAME.wasm; PACKAGE is the
+# crate (programs/NAME), which cargo-stylus selects with --contract PACKAGE.
+# spending_limit_hook::config_program says why there are two.
+programs=(hook:spending-limit-hook-program config:spending-limit-config-program)

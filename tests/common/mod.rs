@@ -1,18 +1,16 @@
 //! Shared helpers for the contract-level (motsu) tests.
 #![allow(dead_code)]
 
-#[path = "../support/calls.rs"]
-mod calls;
-pub use calls::*;
+pub use spending_limit_testkit::calls::*;
 
+use alloy_primitives::Bytes;
 use alloy_primitives::{aliases::U48, Address, U256};
 use alloy_sol_types::SolValue;
 use motsu::prelude::*;
 use spending_limit_hook::abi::TokenLimitInit;
 use spending_limit_hook::encode;
 use spending_limit_hook::error::HookError;
-use spending_limit_hook::SpendingLimitHook;
-use stylus_sdk::abi::Bytes;
+use spending_limit_testkit::harness::Hook;
 
 /// motsu's fixed block timestamp.
 pub const NOW: u64 = 1_735_689_600;
@@ -32,7 +30,7 @@ pub fn install_data(forwarder: Address, limits: Vec<TokenLimitInit>) -> Bytes {
 }
 
 /// Installs 1 ether/day native and 1000 TOKEN/hour for `account`.
-pub fn install_default(hook: &Contract<SpendingLimitHook>, account: Address, forwarder: Address) {
+pub fn install_default(hook: &Contract<Hook>, account: Address, forwarder: Address) {
     hook.sender(account)
         .on_install(install_data(
             forwarder,
@@ -43,7 +41,7 @@ pub fn install_default(hook: &Contract<SpendingLimitHook>, account: Address, for
 
 /// Calls `preCheck` directly, as the account.
 pub fn pre_check(
-    hook: &Contract<SpendingLimitHook>,
+    hook: &Contract<Hook>,
     account: Address,
     msg_data: &[u8],
 ) -> Result<Vec<u8>, HookError> {
@@ -53,7 +51,7 @@ pub fn pre_check(
 
 /// Calls `preCheck` as `mux`, with the multiplexer's suffix naming `account`.
 pub fn pre_check_via(
-    hook: &Contract<SpendingLimitHook>,
+    hook: &Contract<Hook>,
     mux: Address,
     account: Address,
     msg_data: &[u8],
@@ -67,15 +65,11 @@ pub fn pre_check_via(
 }
 
 /// (limit, spent, windowDuration, windowStart) as plain integers.
-pub fn config(
-    hook: &Contract<SpendingLimitHook>,
-    account: Address,
-    token: Address,
-) -> (U256, U256, u64, u64) {
+pub fn config(hook: &Contract<Hook>, account: Address, token: Address) -> (U256, U256, u64, u64) {
     let (l, s, d, w) = hook.sender(account).configs(account, token);
     (l, s, d.to(), w.to())
 }
 
-pub fn spent(hook: &Contract<SpendingLimitHook>, account: Address, token: Address) -> U256 {
+pub fn spent(hook: &Contract<Hook>, account: Address, token: Address) -> U256 {
     config(hook, account, token).1
 }

@@ -599,8 +599,9 @@ fn parse(wasm: &[u8]) -> Result<Module<'_>, Refusal> {
                             Name::Module { name, .. } => module.module_name = name.to_string(),
                             Name::Function(map) => {
                                 for naming in map {
-                                    naming
-                                        .map_err(|e| Refusal::MalformedNameSection(e.to_string()))?;
+                                    naming.map_err(|e| {
+                                        Refusal::MalformedNameSection(e.to_string())
+                                    })?;
                                 }
                             }
                             _ => {}
@@ -711,10 +712,9 @@ fn memory(module: &Module<'_>) -> Result<(u64, Option<u64>), Refusal> {
         [memory] => *memory,
         _ => return Err(Refusal::MultipleMemories),
     };
-    let exported = module
-        .exports
-        .iter()
-        .any(|(name, kind, index)| name == "memory" && *kind == ExternalKind::Memory && *index == 0);
+    let exported = module.exports.iter().any(|(name, kind, index)| {
+        name == "memory" && *kind == ExternalKind::Memory && *index == 0
+    });
     if !exported {
         return Err(Refusal::MemoryNotExported);
     }
@@ -853,8 +853,8 @@ fn costs(wasm: &[u8], module: &Module<'_>, footprint: u64) -> Result<ModuleInfo,
     let init_cost = u16::try_from(init).map_err(|_| Refusal::CostTooHigh("init cost too high"))?;
     let cached_init_cost =
         u16::try_from(cached_init).map_err(|_| Refusal::CostTooHigh("cached cost too high"))?;
-    let asm_estimate = u32::try_from(asm_estimate)
-        .map_err(|_| Refusal::CostTooHigh("asm estimate too large"))?;
+    let asm_estimate =
+        u32::try_from(asm_estimate).map_err(|_| Refusal::CostTooHigh("asm estimate too large"))?;
     Ok(ModuleInfo {
         imports: module
             .imports
@@ -890,9 +890,17 @@ fn parse_user(module: &Module<'_>, chain: &Chain) -> Result<(), Refusal> {
         }
         Ok(())
     };
-    too_many("memories", module.memories.len() as u64, limits::MEMORIES as u64)?;
+    too_many(
+        "memories",
+        module.memories.len() as u64,
+        limits::MEMORIES as u64,
+    )?;
     too_many("datas", module.datas.len() as u64, limits::DATAS as u64)?;
-    too_many("elements", module.elements.len() as u64, limits::ELEMENTS as u64)?;
+    too_many(
+        "elements",
+        module.elements.len() as u64,
+        limits::ELEMENTS as u64,
+    )?;
     let exports = module.kept_exports().count() + ADDED_GLOBALS;
     too_many("exports", exports as u64, limits::EXPORTS as u64)?;
     too_many(
@@ -917,7 +925,11 @@ fn parse_user(module: &Module<'_>, chain: &Chain) -> Result<(), Refusal> {
         }
         too_many("opcodes in func body", operators, limits::OPCODES as u64)?;
     }
-    too_many("imports", module.imports.len() as u64, limits::IMPORTS as u64)?;
+    too_many(
+        "imports",
+        module.imports.len() as u64,
+        limits::IMPORTS as u64,
+    )?;
     let table_entries = module
         .tables
         .iter()
@@ -1051,21 +1063,72 @@ fn needs_soft_float(operator: &Operator<'_>) -> bool {
     use Operator as O;
     matches!(
         operator,
-        O::F32Eq | O::F32Ne | O::F32Lt | O::F32Gt | O::F32Le | O::F32Ge
-            | O::F64Eq | O::F64Ne | O::F64Lt | O::F64Gt | O::F64Le | O::F64Ge
-            | O::F32Abs | O::F32Neg | O::F32Ceil | O::F32Floor | O::F32Trunc | O::F32Nearest
-            | O::F32Sqrt | O::F32Add | O::F32Sub | O::F32Mul | O::F32Div | O::F32Min
-            | O::F32Max | O::F32Copysign
-            | O::F64Abs | O::F64Neg | O::F64Ceil | O::F64Floor | O::F64Trunc | O::F64Nearest
-            | O::F64Sqrt | O::F64Add | O::F64Sub | O::F64Mul | O::F64Div | O::F64Min
-            | O::F64Max | O::F64Copysign
-            | O::I32TruncF32S | O::I32TruncF32U | O::I32TruncF64S | O::I32TruncF64U
-            | O::I64TruncF32S | O::I64TruncF32U | O::I64TruncF64S | O::I64TruncF64U
-            | O::I32TruncSatF32S | O::I32TruncSatF32U | O::I32TruncSatF64S | O::I32TruncSatF64U
-            | O::I64TruncSatF32S | O::I64TruncSatF32U | O::I64TruncSatF64S | O::I64TruncSatF64U
-            | O::F32ConvertI32S | O::F32ConvertI32U | O::F32ConvertI64S | O::F32ConvertI64U
-            | O::F64ConvertI32S | O::F64ConvertI32U | O::F64ConvertI64S | O::F64ConvertI64U
-            | O::F32DemoteF64 | O::F64PromoteF32
+        O::F32Eq
+            | O::F32Ne
+            | O::F32Lt
+            | O::F32Gt
+            | O::F32Le
+            | O::F32Ge
+            | O::F64Eq
+            | O::F64Ne
+            | O::F64Lt
+            | O::F64Gt
+            | O::F64Le
+            | O::F64Ge
+            | O::F32Abs
+            | O::F32Neg
+            | O::F32Ceil
+            | O::F32Floor
+            | O::F32Trunc
+            | O::F32Nearest
+            | O::F32Sqrt
+            | O::F32Add
+            | O::F32Sub
+            | O::F32Mul
+            | O::F32Div
+            | O::F32Min
+            | O::F32Max
+            | O::F32Copysign
+            | O::F64Abs
+            | O::F64Neg
+            | O::F64Ceil
+            | O::F64Floor
+            | O::F64Trunc
+            | O::F64Nearest
+            | O::F64Sqrt
+            | O::F64Add
+            | O::F64Sub
+            | O::F64Mul
+            | O::F64Div
+            | O::F64Min
+            | O::F64Max
+            | O::F64Copysign
+            | O::I32TruncF32S
+            | O::I32TruncF32U
+            | O::I32TruncF64S
+            | O::I32TruncF64U
+            | O::I64TruncF32S
+            | O::I64TruncF32U
+            | O::I64TruncF64S
+            | O::I64TruncF64U
+            | O::I32TruncSatF32S
+            | O::I32TruncSatF32U
+            | O::I32TruncSatF64S
+            | O::I32TruncSatF64U
+            | O::I64TruncSatF32S
+            | O::I64TruncSatF32U
+            | O::I64TruncSatF64S
+            | O::I64TruncSatF64U
+            | O::F32ConvertI32S
+            | O::F32ConvertI32U
+            | O::F32ConvertI64S
+            | O::F32ConvertI64U
+            | O::F64ConvertI32S
+            | O::F64ConvertI32U
+            | O::F64ConvertI64S
+            | O::F64ConvertI64U
+            | O::F32DemoteF64
+            | O::F64PromoteF32
     )
 }
 

@@ -84,6 +84,30 @@ pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
     Ok(module.finish())
 }
 
+/// `wasm` without its `target_features` custom section, every other
+/// section as it is. rustc's output keeps it when symbols are not stripped
+/// (a build with names, for the profiler), and Binaryen turns on every
+/// feature it lists, whatever its flags say: with `bulk-memory` on, it
+/// writes the DataCount section Nitro refuses.
+pub fn without_target_features(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
+    let mut module = wasm_encoder::Module::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|e| ArtifactError::Malformed(e.to_string()))?;
+        if let Payload::CustomSection(reader) = &payload {
+            if reader.name() == "target_features" {
+                continue;
+            }
+        }
+        if let Some((id, range)) = payload.as_section() {
+            let data = wasm
+                .get(range)
+                .ok_or_else(|| ArtifactError::Malformed("section out of range".into()))?;
+            module.section(&RawSection { id, data });
+        }
+    }
+    Ok(module.finish())
+}
+
 /// The contract code of `wasm`: the prefix and the compressed program.
 pub fn contract_code(wasm: &[u8]) -> Result<Vec<u8>, ArtifactError> {
     let mut code = STYLUS_CODE_PREFIX.to_vec();

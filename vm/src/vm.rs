@@ -211,7 +211,8 @@ pub(crate) fn run_frame(
     } else {
         program.entry.uncached_gas()
     };
-    let initial_memory = crate::pricing::memory_gas(u64::from(program.info.footprint), tx.open_pages);
+    let initial_memory =
+        crate::pricing::memory_gas(u64::from(program.info.footprint), tx.open_pages);
     let entry = entry_gas + initial_memory;
     let Some(budget) = frame.gas_limit.checked_sub(entry) else {
         return failure(

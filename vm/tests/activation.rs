@@ -86,7 +86,11 @@ fn features_nitro_leaves_off_are_refused_by_its_validator() {
         ("reference types", "(table 1 externref)", ""),
         ("threads", "", "i32.const 0 i32.atomic.load drop"),
         ("tail calls", "(func $t (result i32) return_call $t)", ""),
-        ("extended constants", "(global i32 (i32.add (i32.const 1) (i32.const 2)))", ""),
+        (
+            "extended constants",
+            "(global i32 (i32.add (i32.const 1) (i32.const 2)))",
+            "",
+        ),
         ("exceptions", "(tag $e)", ""),
     ] {
         let wasm = program_with("", extra, body);
@@ -109,13 +113,21 @@ fn features_nitro_leaves_off_are_refused_by_its_validator() {
 fn a_datacount_section_is_refused_as_nitros_parser_has_no_case_for_it() {
     // What Binaryen writes for `--enable-bulk-memory` (Stylus.toml says why
     // the build never asks for it). Count 0 matches the module's data.
-    let wasm = with_section(&program(), SectionId::Code, SectionId::DataCount as u8, &[0]);
+    let wasm = with_section(
+        &program(),
+        SectionId::Code,
+        SectionId::DataCount as u8,
+        &[0],
+    );
     activation::nitro_features(); // the validator alone accepts it:
     wasmparser::Validator::new_with_features(activation::nitro_features())
         .validate_all(&wasm)
         .unwrap();
     let refused = refusal(&wasm);
-    assert_eq!(refused, Refusal::UnsupportedSection("DataCountSection".into()));
+    assert_eq!(
+        refused,
+        Refusal::UnsupportedSection("DataCountSection".into())
+    );
     assert_eq!(
         refused.to_string(),
         "unsupported section type DataCountSection"
@@ -269,8 +281,14 @@ fn a_memory_that_can_grow_imports_pay_for_memory_grow_with_its_type() {
 fn table_operators_the_dynamic_meter_cannot_price_are_refused() {
     let table = "(table 2 funcref) (elem $e func $f) (func $f)";
     for (operator, body) in [
-        ("table.copy", "i32.const 0 i32.const 0 i32.const 0 table.copy"),
-        ("table.init", "i32.const 0 i32.const 0 i32.const 0 table.init $e"),
+        (
+            "table.copy",
+            "i32.const 0 i32.const 0 i32.const 0 table.copy",
+        ),
+        (
+            "table.init",
+            "i32.const 0 i32.const 0 i32.const 0 table.init $e",
+        ),
         ("elem.drop", "elem.drop $e"),
     ] {
         let wasm = program_with("", table, body);
@@ -348,8 +366,7 @@ fn entry_costs_must_fit_what_activation_stores() {
     // 70 functions of a type with 1,000 parameters: type_len 70,000, an
     // uncached init cost past u16.
     let params = "i32 ".repeat(1000);
-    let funcs = format!("(type $big (func (param {params})))")
-        + &"(func (type $big))".repeat(70);
+    let funcs = format!("(type $big (func (param {params})))") + &"(func (type $big))".repeat(70);
     let wasm = program_with("", &funcs, "");
     assert_eq!(refusal(&wasm), Refusal::CostTooHigh("init cost too high"));
     let fewer = format!("(type $big (func (param {params})))") + &"(func (type $big))".repeat(50);
@@ -405,8 +422,13 @@ fn each_count_has_its_limit() {
     too_many(&locals(349), "locals");
 
     // `end` is an operator too.
-    let operators =
-        |pairs: usize| program_with("", &format!("(func {})", "i32.const 0 drop ".repeat(pairs)), "");
+    let operators = |pairs: usize| {
+        program_with(
+            "",
+            &format!("(func {})", "i32.const 0 drop ".repeat(pairs)),
+            "",
+        )
+    };
     accepted(&operators(32_767));
     too_many(&operators(32_768), "opcodes in func body");
 
@@ -486,8 +508,14 @@ fn imports_resolve_to_the_host_functions_with_their_types() {
     );
     let wasm = program_with(r#"(import "env" "msg_sender" (func (param i32)))"#, "", "");
     assert!(matches!(refusal(&wasm), Refusal::NoSuchImport { module, .. } if module == "env"));
-    let wasm = program_with(r#"(import "vm_hooks" "msg_sender" (func (param i64)))"#, "", "");
-    assert!(matches!(refusal(&wasm), Refusal::ImportSignature { name, .. } if name == "msg_sender"));
+    let wasm = program_with(
+        r#"(import "vm_hooks" "msg_sender" (func (param i64)))"#,
+        "",
+        "",
+    );
+    assert!(
+        matches!(refusal(&wasm), Refusal::ImportSignature { name, .. } if name == "msg_sender")
+    );
     // Every host function, with its own type, is accepted at once.
     let all: String = activation::HOST_FUNCTIONS
         .iter()
@@ -528,7 +556,10 @@ fn float_arithmetic_is_refused_but_moving_float_bits_is_not() {
         "f64.const 1 f32.demote_f64 drop",
     ] {
         assert!(
-            matches!(refusal(&program_with("", "", body)), Refusal::FloatOperation { .. }),
+            matches!(
+                refusal(&program_with("", "", body)),
+                Refusal::FloatOperation { .. }
+            ),
             "{body}"
         );
     }

@@ -10,6 +10,10 @@
 //! deploy (its `project_hash` section included), and checks that it is
 //! `PROGRAM.wasm` but for that section: the figures the local VM reports are
 //! then those of the deployed program.
+//!
+//! `stylus-artifact --without-target-features IN.wasm OUT.wasm`: drops the
+//! `target_features` section a build with names keeps, before wasm-opt
+//! (`scripts/profile.sh`; see `artifact::without_target_features`).
 
 use std::process::ExitCode;
 
@@ -21,10 +25,14 @@ fn main() -> ExitCode {
         [flag, initcode, program] if flag == "--same-as-initcode" => {
             same_as_initcode(initcode, program)
         }
+        [flag, input, output] if flag == "--without-target-features" => {
+            without_target_features(input, output)
+        }
         [input, output] if !input.starts_with('-') => run(input, output),
         _ => {
             eprintln!("usage: stylus-artifact IN.wasm OUT.wasm");
             eprintln!("       stylus-artifact --same-as-initcode INITCODE.hex PROGRAM.wasm");
+            eprintln!("       stylus-artifact --without-target-features IN.wasm OUT.wasm");
             return ExitCode::from(2);
         }
     };
@@ -71,8 +79,18 @@ fn run(input: &str, output: &str) -> Result<(), Box<dyn std::error::Error>> {
         info.imports.join(", ")
     );
     println!("entry cost cached  {:>7} gas", entry.cached_gas());
-    println!("entry cost         {:>7} gas uncached", entry.uncached_gas());
+    println!(
+        "entry cost         {:>7} gas uncached",
+        entry.uncached_gas()
+    );
     println!("activation         passes every rule of Nitro v3.9.5 (vm/src/activation.rs)");
+    Ok(())
+}
+
+fn without_target_features(input: &str, output: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let wasm = std::fs::read(input).map_err(|e| format!("{input}: {e}"))?;
+    std::fs::write(output, artifact::without_target_features(&wasm)?)
+        .map_err(|e| format!("{output}: {e}"))?;
     Ok(())
 }
 

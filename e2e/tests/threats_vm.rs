@@ -1,0 +1,115 @@
+//! The threats that only the real program can show (see `docs/threats.md`).
+
+// A test or a report: a panic is a failure, its arithmetic is on small figures.
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+mod common;
+
+use alloy_primitives::Address;
+use alloy_sol_types::SolCall;
+use common::*;
+use spending_limit_hook::abi::ISpendingLimitHook as I;
+use spending_limit_hook::encode;
+use stylus_local_vm::activation;
+
+#[test]
+fn t23_neither_program_can_call_out_and_the_hook_only_delegates_to_its_own() {
+    // The config program makes no call of any kind; the hook program's only
+    // call is the DELEGATECALL that hands on what it does not serve, to the
+    // config program its constructor fixed (src/config_program.rs). Neither
+    // can call a token or another account, so nothing can re-enter them.
+    let calls = [
+        "call_contract",
+        "static_call_contract",
+        "delegate_call_contract",
+        "create1",
+        "create2",
+    ];
+    let (hook, config) = (
+        activation::check(&artifact()).unwrap(),
+        activation::check(&config_artifact()).unwrap(),
+    );
+    for forbidden in calls {
+        assert!(
+            !config.imports.iter().any(|i| i == forbidden),
+            "the config program imports {forbidden}"
+        );
+        assert_eq!(
+            hook.imports.iter().any(|i| i == forbidden),
+            forbidden == "delegate_call_contract",
+            "the hook program and {forbidden}"
+        );
+    }
+    // Every write goes through the host's cache and is flushed by the entry
+    // point, and the hook writes nothing before it hands a call on.
+    assert!(hook.imports.iter().any(|i| i == "storage_flush_cache"));
+    assert!(config.imports.iter().any(|i| i == "storage_flush_cache"));
+    // preCheck and postCheck never hand on: on a hook whose constructor never
+    // ran (no config program), they still answer for themselves.
+    let mut vm = stylus_local_vm::LocalVm::new();
+    vm.deploy_at(HOOK, &artifact()).unwrap();
+    let msg = exec_single(TOKEN, 0, &transfer(1));
+    let pre = encode::pre_check(ALICE, alloy_primitives::U256::ZERO, &msg);
+    let out = vm.call(HOOK, &stylus_local_vm::Call::new(ALICE, pre));
+    assert_eq!(
+        out.output,
+        spending_limit_hook::error::HookError::not_initialized(ALICE).encode()
+    );
+    let post = encode::with_suffix(encode::post_check(&[]), MUX, ALICE);
+    assert!(vm
+        .call(HOOK, &stylus_local_vm::Call::new(MUX, post))
+        .is_success());
+}
+
+#[test]
+fn t21_post_check_with_state_missing_is_a_no_op_and_uninstall_always_succeeds() {
+    let mut chain = Chain::new();
+    let uninstall = I::onUninstallCall {
+        data: vec![].into(),
+    }
+    .abi_encode();
+    assert!(
+        chain.tx(ALICE, uninstall.clone()).is_success(),
+        "never installed"
+    );
+    chain.install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)]);
+    assert!(chain.tx(ALICE, uninstall.clone()).is_success());
+    let post = encode::with_suffix(encode::post_check(&[]), MUX, ALICE);
+    assert!(
+        chain.tx(MUX, post).is_success(),
+        "postCheck after the state is gone"
+    );
+    assert!(chain.tx(ALICE, uninstall).is_success(), "twice");
+}
+
+#[test]
+fn t21_gas_of_a_batch_grows_linearly_with_its_items() {
+    let mut chain = Chain::new();
+    chain.install(ALICE, Address::ZERO, &[(TOKEN, u64::MAX, 3_600)]);
+    let gas = |chain: &mut Chain, n: usize| {
+        let items: Vec<_> = (0..n).map(|_| (TOKEN, 0, transfer(1))).collect();
+        let out = chain.pre_check(ALICE, &exec_batch(&items));
+        assert!(out.is_success(), "{out:?}");
+        out.gas.total
+    };
+    let (g10, g20, g40) = (
+        gas(&mut chain, 10),
+        gas(&mut chain, 20),
+        gas(&mut chain, 40),
+    );
+    let per_item = (g20 - g10) / 10;
+    assert!(
+        per_item < 2_700,
+        "each further item costs {per_item} gas (its log is 2,012)"
+    );
+    assert!(
+        g40 - g20 <= 2 * (g20 - g10) + 200,
+        "linear: {g10} {g20} {g40}"
+    );
+}

@@ -69,6 +69,18 @@ interface ISpendingLimitPolicy {
     ///         given an address without code, or ran already.
     error InvalidConfigProgram(address program);
 
+    /// @notice An execution calls (or sends value to) a contract an agent
+    ///         must never reach: the account itself (its own admin
+    ///         functions, a nested `execute`), the multiplexer the hook is
+    ///         called through, or one of the account's protected targets.
+    ///         (An execution calling the hook itself reverts `SelfCallBlocked`,
+    ///         as in the reference.)
+    error ProtectedTarget(address target);
+
+    /// @notice `setProtectedTargets` with more than 16 targets (`max`), or
+    ///         the zero address, or one twice (`target`).
+    error InvalidProtectedTargets(address target, uint256 max);
+
     /// @notice The account paused (or resumed) all outflows.
     event PausedSet(address indexed account, bool paused);
     /// @notice The account chose whether tokens without a limit are denied.
@@ -98,6 +110,12 @@ interface ISpendingLimitPolicy {
     event BudgetRemoved(address indexed account, bytes32 indexed budget);
     /// @notice The account uninstalled the hook: every limit, policy and budget is gone.
     event AccountCleared(address indexed account);
+
+    /// @notice The account's protected targets were replaced by `count` targets.
+    event ProtectedTargetsSet(address indexed account, uint256 count);
+
+    /// @notice One of them.
+    event ProtectedTargetSet(address indexed account, address indexed target);
 
     /// @notice Pauses (or resumes) every outflow of `msg.sender`: native value
     ///         and every token call the hook counts, limited token or not.
@@ -203,8 +221,18 @@ interface ISpendingLimitPolicy {
     function trackedTokens(address account) external view returns (address[] memory tokens);
 
     /// @notice The program that runs this hook's installation, settings and
-    ///         views (every function but preCheck, postCheck, isModuleType,
-    ///         isInitialized, setSpendingLimit and getRemainingAllowance), in
-    ///         the hook's storage by DELEGATECALL. Fixed by the constructor.
+    ///         views (every function but preCheck, postCheck,
+    ///         setSpendingLimit, getRemainingAllowance and this one), in the
+    ///         hook's storage by DELEGATECALL. Fixed by the constructor.
     function configProgram() external view returns (address);
+
+    /// @notice Replaces the caller's protected targets: contracts no
+    ///         execution of the account may call or send value to, wherever
+    ///         it sits in a batch (its validators and other modules, the
+    ///         EntryPoint, an allowlist hook). At most 16; an empty list
+    ///         removes them. Cleared by onUninstall.
+    function setProtectedTargets(address[] calldata targets) external;
+
+    /// @notice The account's protected targets, in the order set.
+    function protectedTargets(address account) external view returns (address[] memory targets);
 }

@@ -21,10 +21,10 @@ sol!(
 
 pub use ISpendingLimitPolicy::{
     AccountCleared, AccountPaused, BudgetExceeded, BudgetRemoved, BudgetSet, BudgetTokenSet,
-    BudgetWindowSet, InvalidBudget, InvalidConfigProgram, InvalidValidity, InvalidWindow,
-    LifetimeCapExceeded, LifetimeCapSet, MaxPerCallSet, OutsideValidity, PausedSet,
-    PerCallCapExceeded, TokenNotAllowed, TokenNotLimited, TokenWindowSet, TokenWindowsSet,
-    UnknownTokensDeniedSet, ValiditySet,
+    BudgetWindowSet, InvalidBudget, InvalidConfigProgram, InvalidProtectedTargets, InvalidValidity,
+    InvalidWindow, LifetimeCapExceeded, LifetimeCapSet, MaxPerCallSet, OutsideValidity, PausedSet,
+    PerCallCapExceeded, ProtectedTarget, ProtectedTargetSet, ProtectedTargetsSet, TokenNotAllowed,
+    TokenNotLimited, TokenWindowSet, TokenWindowsSet, UnknownTokensDeniedSet, ValiditySet,
 };
 
 pub use ISpendingLimitHook::{
@@ -80,6 +80,12 @@ sol! {
         function approve(address spender, uint256 amount) external returns (bool);
         function transferFrom(address from, address to, uint256 amount) external returns (bool);
         function increaseAllowance(address spender, uint256 addedValue) external returns (bool);
+    }
+
+    /// OpenZeppelin's allowance increase before 2.0 (LINK and other tokens of
+    /// that age still have it).
+    interface IERC20Legacy {
+        function increaseApproval(address spender, uint256 addedValue) external returns (bool);
     }
 
     /// ERC-1363 and ERC-677: transfers and approvals followed by a callback.

@@ -38,6 +38,48 @@ pub fn decode_args(args: &[u8]) -> Read<PreCheckArgs<'_>> {
     })
 }
 
+/// The addresses no execution may call or send value to, whatever the
+/// account set: the hook, the account itself, and whoever calls the hook.
+///
+/// - The hook: an execution could reconfigure or uninstall it for the
+///   account (`SelfCallBlocked`, as in the reference).
+/// - The account: its own functions are its administration (Safe's owners,
+///   modules, guard and fallback handler; Kernel's validators and
+///   upgrades; `installModule`, `uninstallModule` on every family), and a
+///   nested `execute` is run through the hook again by some families (the
+///   reference account, Safe7579) but not by others (Kernel v3.1), whose
+///   transfers would then be charged by no one. A batch does what a nested
+///   `execute` does (`ProtectedTarget`).
+/// - The caller: through the multiplexer, the multiplexer itself, which
+///   acts for its caller, the account: `removeHook` would drop the hook
+///   (`ProtectedTarget`). Called directly, the caller is the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guard {
+    /// The hook's own address.
+    pub hook: Address,
+    /// Whoever called the hook (the account, or its multiplexer).
+    pub caller: Address,
+}
+
+impl Guard {
+    /// Refuses an execution aimed at one of the guarded addresses.
+    #[inline(always)]
+    fn check(
+        &self,
+        key: &AccountKey,
+        execution: &execution::Execution<'_>,
+    ) -> Result<(), HookError> {
+        let target = execution.target;
+        if target == self.hook {
+            return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
+        }
+        if target == key.account || target == self.caller {
+            return Err(HookError::protected(target));
+        }
+        Ok(())
+    }
+}
+
 /// A whole `preCheck` call: its raw calldata (selector, arguments, and the
 /// multiplexer's suffix if any) from `caller`, to the hook at `hook`, at `now`.
 pub fn pre_check_call(
@@ -49,12 +91,35 @@ pub fn pre_check_call(
 ) -> Result<(), HookError> {
     let args = decode_args(crate::calldata::tail(calldata, 4)?)?;
     let (key, state) = crate::account::resolve(env, calldata, caller);
-    pre_check(env, hook, &key, state, args.msg_data, now)
+    let guard = Guard { hook, caller };
+    pre_check(
+        env,
+        &guard,
+        &key,
+        state,
+        args.msg_data,
+        now,
+        UserOps::Validate,
+    )
+}
+
+/// What a dry run asks of `executeUserOp` calldata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserOps {
+    /// Decode and refuse what may not run, charge nothing: what `preCheck`
+    /// does, since the account runs the unwrapped call through its own
+    /// hooked entry point, and that call charges it.
+    Validate,
+    /// Charge the unwrapped call too: what a dry run does, to answer for the
+    /// whole user operation.
+    Charge,
 }
 
 /// What `preCheck` would answer if `account` executed `msg_data` at `now`:
 /// the same decoding and the same ledger steps, run on an overlay that keeps
-/// every write to itself, so nothing changes.
+/// every write to itself, so nothing changes. The account's registered
+/// forwarder is guarded as the caller would be, and `executeUserOp` calldata
+/// is answered for the call it wraps, as the user operation runs it.
 pub fn preview(
     env: &mut dyn Env,
     hook: Address,
@@ -64,57 +129,111 @@ pub fn preview(
 ) -> Result<(), HookError> {
     let mut overlay = Overlay::new(env);
     let key = AccountKey::new(account);
-    pre_check(&mut overlay, hook, &key, None, msg_data, now)
+    let state = ledger::account(&mut overlay, &key);
+    let caller = if state.forwarder == Address::ZERO {
+        account
+    } else {
+        state.forwarder
+    };
+    let guard = Guard { hook, caller };
+    pre_check(
+        &mut overlay,
+        &guard,
+        &key,
+        Some(state),
+        msg_data,
+        now,
+        UserOps::Charge,
+    )
 }
 
 /// Checks and charges what `msg_data` makes `key`'s account do at `now`.
 /// `state` is the account word if the caller has read it already.
 ///
-/// Order, as in the reference: refusals that need no state (delegatecall,
-/// module management, unknown functions, bad encodings) first, then the
-/// account must be initialized, then per execution: no call to the hook
-/// itself, native value, token amount. A batch is charged item by item, so a
-/// batch can never take more than its items would one by one.
+/// Order: refusals that need no state first (delegatecall, module
+/// management, unknown functions, bad encodings); then the account must be
+/// initialized (`NotInitialized` before any other answer, as in the
+/// reference); then no execution may be aimed at a guarded address
+/// ([`Guard`]; the reference checks the hook's address item by item with
+/// the charges, so a batch that breaks both rules reverts with the other
+/// error there); then each execution's native value and token amount, in
+/// order, a batch item by item, so that a batch can never take more than
+/// its items would one by one; then, beyond the reference, no execution may
+/// target one of the account's protected targets ([`crate::targets`]).
+///
+/// `executeUserOp` calldata is decoded and checked but charged only for a
+/// dry run ([`UserOps`]): ERC-4337 has the account run the unwrapped call
+/// (`userOp.callData[4:]`) itself, and the only family that hooks
+/// `executeUserOp` (Nexus) runs it through its hooked `execute`, which calls
+/// the hook again with it; charging both would charge every user operation
+/// twice. An account whose `execute` is not hooked when the EntryPoint calls
+/// it cannot be protected by any hook: a user operation could call `execute`
+/// directly.
 ///
 /// The initialized check is made after the executions, so that a spend of a
 /// limited token, which proves the account initialized, need not read the
 /// account word. It still decides the answer: an account that is not
 /// initialized gets `NotInitialized` whatever its executions did, and they
 /// changed nothing, since only a limited token's spend writes and such an
-/// account has none.
+/// account has none. The protected targets are looked up last, and only
+/// when the account has some: a limited token's hot word carries that, so a
+/// spend need not read the account word for it either.
 pub fn pre_check(
     env: &mut dyn Env,
-    hook: Address,
+    guard: &Guard,
     key: &AccountKey,
     state: Option<AccountState>,
     msg_data: &[u8],
     now: u64,
+    user_ops: UserOps,
 ) -> Result<(), HookError> {
-    let executions = execution::decode(msg_data)?;
+    let decoded = execution::decode(msg_data)?;
+    let guarded = decoded
+        .executions
+        .iter()
+        .try_for_each(|execution| guard.check(key, execution));
+    if decoded.unwrapped && user_ops == UserOps::Validate {
+        return guarded;
+    }
     let mut account = AccountWord {
         read: state,
         initialized: false,
+        guards: false,
     };
-    let charged = charge_all(env, hook, key, &mut account, &executions, now);
+    // Nothing is charged for a call that is refused anyway.
+    let charged = match guarded {
+        Ok(()) => charge_all(env, key, &mut account, &decoded.executions, now),
+        Err(_) => Ok(()),
+    };
     if !account.initialized && !account.state(env, key).initialized {
         return Err(HookError::not_initialized(key.account));
     }
-    charged
+    guarded?;
+    charged?;
+    let guards = match &account.read {
+        Some(state) => state.guards(),
+        None => account.guards,
+    };
+    if guards {
+        for execution in &decoded.executions {
+            if crate::targets::is_protected(env, key, execution.target) {
+                return Err(HookError::protected(execution.target));
+            }
+        }
+    }
+    Ok(())
 }
 
-/// Charges every execution in order, stopping at the first refusal.
+/// Checks and charges every execution in order, stopping at the first
+/// refusal.
 fn charge_all(
     env: &mut dyn Env,
-    hook: Address,
     key: &AccountKey,
     account: &mut AccountWord,
     executions: &[execution::Execution<'_>],
     now: u64,
 ) -> Result<(), HookError> {
     for execution in executions {
-        if execution.target == hook {
-            return Err(HookError::SelfCallBlocked(abi::SelfCallBlocked {}));
-        }
         if let Some(native) = outflow::native(execution) {
             spend(env, key, account, native, now)?;
         }
@@ -150,6 +269,9 @@ struct AccountWord {
     /// Whether a limited token (recorded or refused) has shown the account
     /// initialized.
     initialized: bool,
+    /// Whether a recorded token's hot word says the account has protected
+    /// targets (its copy of the account word's count).
+    guards: bool,
 }
 
 impl AccountWord {
@@ -173,6 +295,9 @@ fn spend(
         // Recorded or refused: the token is limited, so the account is
         // initialized.
         account.initialized = true;
+        if let Ok(Charged::Recorded { guards: true }) = charged {
+            account.guards = true;
+        }
         return charged.map(drop);
     }
     let state = account.state(env, key);

@@ -125,3 +125,25 @@ pub fn with_suffix(mut calldata: Vec<u8>, multiplexer: Address, account: Address
     calldata.extend_from_slice(account.as_slice());
     calldata
 }
+
+/// Install data in the deployed reference's layout:
+/// `abi.encode(forwarder, (token, limit, windowDuration)[])`.
+pub fn install_data(forwarder: Address, limits: &[(Address, U256, u64)]) -> Vec<u8> {
+    let limits: Vec<abi::TokenLimitInit> = limits
+        .iter()
+        .map(|(token, limit, window)| abi::TokenLimitInit {
+            token: *token,
+            limit: *limit,
+            windowDuration: alloy_primitives::aliases::U48::from(*window),
+        })
+        .collect();
+    (forwarder, limits).abi_encode_params()
+}
+
+/// `setProtectedTargets(targets)` calldata.
+pub fn set_protected_targets(targets: &[Address]) -> Vec<u8> {
+    abi::ISpendingLimitPolicy::setProtectedTargetsCall {
+        targets: targets.to_vec(),
+    }
+    .abi_encode()
+}

@@ -64,6 +64,10 @@ pub enum HookError {
     InvalidBudget(abi::InvalidBudget),
     /// See [`abi::InvalidConfigProgram`].
     InvalidConfigProgram(abi::InvalidConfigProgram),
+    /// See [`abi::ProtectedTarget`].
+    ProtectedTarget(abi::ProtectedTarget),
+    /// See [`abi::InvalidProtectedTargets`].
+    InvalidProtectedTargets(abi::InvalidProtectedTargets),
 }
 
 macro_rules! from_policy_errors {
@@ -87,7 +91,9 @@ from_policy_errors!(
     LifetimeCapExceeded,
     BudgetExceeded,
     InvalidBudget,
-    InvalidConfigProgram
+    InvalidConfigProgram,
+    ProtectedTarget,
+    InvalidProtectedTargets
 );
 
 impl HookError {
@@ -118,6 +124,11 @@ impl HookError {
         Self::NotInitialized(abi::NotInitialized {
             smartAccount: account,
         })
+    }
+
+    /// `ProtectedTarget(target)`.
+    pub fn protected(target: Address) -> Self {
+        Self::ProtectedTarget(abi::ProtectedTarget { target })
     }
 
     /// `DecodingError()`.
@@ -247,6 +258,18 @@ impl HookError {
             Self::InvalidConfigProgram(e) => (
                 abi::InvalidConfigProgram::SELECTOR,
                 [Some(Field::Address(&e.program)), None, None],
+            ),
+            Self::ProtectedTarget(e) => (
+                abi::ProtectedTarget::SELECTOR,
+                [Some(Field::Address(&e.target)), None, None],
+            ),
+            Self::InvalidProtectedTargets(e) => (
+                abi::InvalidProtectedTargets::SELECTOR,
+                [
+                    Some(Field::Address(&e.target)),
+                    Some(Field::Uint(&e.max)),
+                    None,
+                ],
             ),
         }
     }

@@ -60,20 +60,37 @@ const EXECUTION_HEAD: usize = 4 * WORD;
 /// Static head of `PackedUserOperation`: nine words.
 const USER_OP_HEAD: usize = 9 * WORD;
 
+/// What an account call will do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// The executions, in order.
+    pub executions: Vec<Execution<'a>>,
+    /// Whether they came out of an `executeUserOp` wrapper: the account runs
+    /// the unwrapped call through its own entry point, which calls the hook
+    /// again with it (see [`crate::check::pre_check`]).
+    pub unwrapped: bool,
+}
+
 /// The executions the account performs for `msg_data`, or why it may not.
 ///
 /// `executeUserOp` is unwrapped as ERC-4337 specifies (`userOp.callData[4:]` is
 /// what the account runs), once: a nested `executeUserOp` is unknown.
-pub fn decode(msg_data: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
+pub fn decode(msg_data: &[u8]) -> Result<Decoded<'_>, Refusal> {
     if calldata::selector(msg_data) == Some(executeUserOpCall::SELECTOR) {
         let inner = user_op_call_data(msg_data)?;
         let inner = calldata::tail(inner, 4)?;
         if calldata::selector(inner) == Some(executeUserOpCall::SELECTOR) {
             return Err(Refusal::UnknownFunction);
         }
-        return decode_account_call(inner);
+        return Ok(Decoded {
+            executions: decode_account_call(inner)?,
+            unwrapped: true,
+        });
     }
-    decode_account_call(msg_data)
+    Ok(Decoded {
+        executions: decode_account_call(msg_data)?,
+        unwrapped: false,
+    })
 }
 
 fn decode_account_call(data: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
@@ -173,6 +190,11 @@ mod tests {
     use crate::encode::{self, CallType};
     use alloc::vec::Vec;
 
+    /// The executions alone.
+    fn decode(msg_data: &[u8]) -> Result<Vec<Execution<'_>>, Refusal> {
+        super::decode(msg_data).map(|decoded| decoded.executions)
+    }
+
     const TOKEN: Address = Address::repeat_byte(0x70);
     const TO: Address = Address::repeat_byte(0x11);
 
@@ -261,6 +283,8 @@ mod tests {
         let inner = batch_msg(3);
         let wrapped = encode::execute_user_op(TOKEN, &inner);
         assert_eq!(decode(&wrapped), decode(&inner));
+        assert!(super::decode(&wrapped).unwrap().unwrapped);
+        assert!(!super::decode(&inner).unwrap().unwrapped);
         let twice = encode::execute_user_op(TOKEN, &wrapped);
         assert_eq!(decode(&twice), Err(Refusal::UnknownFunction));
         let module = crate::abi::IERC7579Account::installModuleCall {

@@ -34,10 +34,14 @@ const CAPPED_FLAG: u16 = 0x4000;
 /// in every tracked token's hot word so that a spend of a tracked token can
 /// be refused or charged without reading the account word (2,100 gas cold) ...
 const PAUSED_FLAG: u16 = 0x2000;
-/// ... and the policy flags (bits 240..253): what [`crate::policy`] holds for
+/// ... the guards flag (bit 252): a copy of "the account has protected
+/// targets", so that a spend of a tracked token says whether the
+/// execution's targets must be looked up without reading the account word ...
+const GUARDS_FLAG: u16 = 0x1000;
+/// ... and the policy flags (bits 240..252): what [`crate::policy`] holds for
 /// the token beyond the reference window. Zero: nothing, and a spend never
 /// reads further.
-const POLICY_MASK: u16 = 0x1fff;
+const POLICY_MASK: u16 = 0x0fff;
 /// Hot word bytes 2..8: the window end.
 const END_AT: usize = 2;
 /// Hot word bytes 8..20: the limit, when compact.
@@ -48,9 +52,10 @@ const SPENT_AT: usize = 20;
 const KEPT_AT: usize = 20;
 /// Cold word bytes 26..32: the window start.
 const START_AT: usize = 26;
-/// Account word bytes 9..12: paused (bit 0) and deny (bit 1), the token
-/// count, initialized (bit 0); the forwarder is in bytes 12..32.
-const ACCOUNT_FLAGS_AT: usize = 9;
+/// Account word bytes 8..12: the protected-target count, paused (bit 0) and
+/// deny (bit 1), the token count, initialized (bit 0); the forwarder is in
+/// bytes 12..32.
+const ACCOUNT_FLAGS_AT: usize = 8;
 /// Words of a token record that this module owns.
 const RECORD_WORDS: u64 = 5;
 /// Width of the compact limit and spent fields.
@@ -69,17 +74,21 @@ pub struct AccountState {
     pub paused: bool,
     /// Whether outflows of tokens without a limit are refused.
     pub deny_unknown: bool,
+    /// How many protected targets the account has (`crate::targets`).
+    pub protected_count: u8,
 }
 
 impl AccountState {
     fn unpack(word: &B256) -> Self {
-        let [switches, token_count, initialized] = bytes_at::<3>(word, ACCOUNT_FLAGS_AT);
+        let [protected_count, switches, token_count, initialized] =
+            bytes_at::<4>(word, ACCOUNT_FLAGS_AT);
         Self {
             forwarder: address_of(*word),
             initialized: initialized & 1 != 0,
             token_count,
             paused: switches & 1 != 0,
             deny_unknown: switches & 2 != 0,
+            protected_count,
         }
     }
 
@@ -89,9 +98,19 @@ impl AccountState {
         put_bytes(
             &mut word,
             ACCOUNT_FLAGS_AT,
-            [switches, self.token_count, u8::from(self.initialized)],
+            [
+                self.protected_count,
+                switches,
+                self.token_count,
+                u8::from(self.initialized),
+            ],
         );
         word
+    }
+
+    /// Whether the account has protected targets to look executions up in.
+    pub fn guards(&self) -> bool {
+        self.protected_count != 0
     }
 }
 
@@ -146,13 +165,13 @@ impl Hot {
 }
 
 /// The flag bits a new token's hot word starts with: the account's paused
-/// switch, copied.
+/// switch and whether it has protected targets, copied.
 fn new_token_flags(state: &AccountState) -> u16 {
-    if state.paused {
-        PAUSED_FLAG
-    } else {
-        0
-    }
+    with_flag(
+        with_flag(0, PAUSED_FLAG, state.paused),
+        GUARDS_FLAG,
+        state.guards(),
+    )
 }
 
 fn load_hot(env: &mut dyn Env, slot: U256) -> Option<Hot> {
@@ -430,8 +449,12 @@ pub fn remaining_allowance(env: &mut dyn Env, key: &AccountKey, token: Address, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charged {
     /// The token is limited and the spend is recorded. The account is
-    /// initialized: only an initialized account has limited tokens.
-    Recorded,
+    /// initialized: only an initialized account has limited tokens. `guards`
+    /// is the token's copy of whether the account has protected targets.
+    Recorded {
+        /// Whether the account has protected targets.
+        guards: bool,
+    },
     /// The token has no limit, so nothing was read but its hot word and
     /// nothing was written. Whether such a spend may go ahead (initialized,
     /// not paused, unknown tokens not denied) is in the account word,
@@ -510,7 +533,9 @@ pub fn charge(
         Subject::Token(token),
         &[amount, spent],
     );
-    Ok(Charged::Recorded)
+    Ok(Charged::Recorded {
+        guards: hot.flags & GUARDS_FLAG != 0,
+    })
 }
 
 /// The hot word's flag bits (its first two bytes).
@@ -559,10 +584,29 @@ pub(crate) fn set_policy_bits(env: &mut dyn Env, slot: U256, bits: u16) {
 pub fn set_paused(env: &mut dyn Env, key: &AccountKey, state: &mut AccountState, paused: bool) {
     state.paused = paused;
     set_account(env, key, state);
+    copy_to_tokens(env, key, PAUSED_FLAG, paused);
+}
+
+/// Sets how many protected targets the account has, in its word and, as the
+/// guards flag ([`GUARDS_FLAG`]), in every tracked token's hot word.
+pub fn set_protected_count(
+    env: &mut dyn Env,
+    key: &AccountKey,
+    state: &mut AccountState,
+    count: u8,
+) {
+    state.protected_count = count;
+    set_account(env, key, state);
+    copy_to_tokens(env, key, GUARDS_FLAG, count != 0);
+}
+
+/// Sets or clears `flag`, a copy of an account switch, in every tracked
+/// token's hot word.
+fn copy_to_tokens(env: &mut dyn Env, key: &AccountKey, flag: u16, on: bool) {
     for token in tracked_tokens(env, key) {
         let slot = key.token_slot(token);
         let word = env.load(slot);
-        update_top_bits(env, slot, word, |top| with_flag(top, PAUSED_FLAG, paused));
+        update_top_bits(env, slot, word, |top| with_flag(top, flag, on));
     }
 }
 
@@ -693,7 +737,7 @@ mod tests {
         now: u64,
     ) -> Result<(), HookError> {
         let charged = charge(env, key, TOKEN, amount, now)?;
-        assert_eq!(charged, Charged::Recorded);
+        assert_eq!(charged, Charged::Recorded { guards: false });
         Ok(())
     }
 
@@ -709,6 +753,7 @@ mod tests {
             token_count: 50,
             paused: true,
             deny_unknown: true,
+            protected_count: 16,
         };
         assert_eq!(AccountState::unpack(&state.pack()), state);
         assert_eq!(AccountState::unpack(&B256::ZERO), AccountState::default());
@@ -732,6 +777,7 @@ mod tests {
             token_count: 50,
             paused: false,
             deny_unknown: true,
+            protected_count: 3,
         };
         let forwarder = U256::from_be_slice(state.forwarder.as_slice());
         let one = U256::from(1);
@@ -741,7 +787,8 @@ mod tests {
                 (forwarder, 0),
                 (one, 160),
                 (U256::from(50), 168),
-                (one, 177)
+                (one, 177),
+                (U256::from(3), 184)
             ])
         );
         let paused = AccountState {
@@ -762,12 +809,17 @@ mod tests {
             word_of(&[(U256::from(7), 0), (U256::from(1_000), 96), (end, 192)])
         );
         assert_eq!(env.load(at(slot, 1)), word_of(&[(U256::from(T0), 0)]));
-        // Flags: policy bits 240..253, paused 253, capped 254, wide 255.
-        set_policy_bits(&mut env, slot, 0x1001);
+        // Flags: policy bits 240..252, guards 252, paused 253, capped 254,
+        // wide 255.
+        set_policy_bits(&mut env, slot, 0x0801);
         set_max_per_call(&mut env, &key, TOKEN, U256::from(9)).unwrap();
         let mut state = account(&mut env, &key);
         set_paused(&mut env, &key, &mut state, true);
-        let flags = U256::from(0x1001u64) << 240 | U256::from(1) << 253 | U256::from(1) << 254;
+        set_protected_count(&mut env, &key, &mut state, 2);
+        let flags = U256::from(0x0801u64) << 240
+            | U256::from(1) << 252
+            | U256::from(1) << 253
+            | U256::from(1) << 254;
         assert_eq!(
             env.load(slot),
             word_of(&[
@@ -1029,7 +1081,7 @@ mod tests {
             assert!(!hot.paused(), "{token}");
             assert_eq!(
                 charge(&mut env, &key, token, U256::from(1), T0 + 1),
-                Ok(Charged::Recorded)
+                Ok(Charged::Recorded { guards: false })
             );
         }
         // Resuming leaves every other flag and field as it was.

@@ -16,8 +16,9 @@
 //! [`account`] resolves whose budget it is, [`execution`] decodes what the
 //! account will do, [`outflow`] says what that spends, [`ledger`] charges it
 //! using [`window`] arithmetic, and [`policy`] checks what goes beyond the
-//! reference window. The account's own changes (install, limits, policies)
-//! are in [`lifecycle`]; the deployment's own state (which config program
+//! reference window; [`targets`] holds the account's protected targets.
+//! The account's own changes (install, limits, policies) are in
+//! [`lifecycle`]; the deployment's own state (which config program
 //! the hook program hands calls to) in [`config_program`]. Where each word
 //! lives is in [`slots`]; logs are encoded in [`events`], errors in
 //! [`error`]. Storage and logs go through [`env`](mod@env), so all of it
@@ -44,6 +45,7 @@ pub mod list;
 pub mod outflow;
 pub mod policy;
 pub mod slots;
+pub mod targets;
 pub mod window;
 
 // Unit tests run natively, where the tests' crates bring the host's keccak

@@ -13,6 +13,7 @@ use crate::events::{self, Subject};
 use crate::install::{self, TokenLimit};
 use crate::ledger::{self, AccountKey, AccountState, OnExisting};
 use crate::policy;
+use crate::targets;
 use crate::window::Spec;
 
 /// `onInstall(data)` by `account` at `now`.
@@ -53,9 +54,11 @@ pub fn install(
 /// installation. Never fails, so an account can always remove the hook.
 pub fn uninstall(env: &mut dyn Env, account: Address) {
     let key = AccountKey::new(account);
-    let installed = ledger::account(env, &key).initialized;
+    let state = ledger::account(env, &key);
+    targets::forget(env, &key, &state);
     policy::clear_account(env, &key);
     ledger::clear_account(env, &key);
+    let installed = state.initialized;
     if installed {
         let event = events::topic!(abi::AccountCleared);
         events::emit(env, event, account, Subject::None, &[]);
@@ -201,6 +204,16 @@ pub fn remove_budget(env: &mut dyn Env, account: Address, id: B256) -> Result<()
     let (key, _) = installed(env, account)?;
     policy::remove_budget(env, &key, id);
     Ok(())
+}
+
+/// `setProtectedTargets(targets)` by `account`.
+pub fn set_protected_targets(
+    env: &mut dyn Env,
+    account: Address,
+    list: &[Address],
+) -> Result<(), HookError> {
+    let (key, mut state) = installed(env, account)?;
+    targets::set(env, &key, &mut state, list)
 }
 
 fn installed(env: &mut dyn Env, account: Address) -> Result<(AccountKey, AccountState), HookError> {

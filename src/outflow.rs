@@ -12,7 +12,7 @@ use alloy_primitives::{Address, U256};
 #[cfg(not(target_arch = "wasm32"))]
 use alloy_sol_types::SolCall;
 
-use crate::abi::{IDai, IPermit2, IERC1363, IERC20, IERC777};
+use crate::abi::{IDai, IERC20Legacy, IPermit2, IERC1363, IERC20, IERC777};
 use crate::calldata::{self, WORD};
 use crate::execution::Execution;
 
@@ -62,181 +62,61 @@ pub struct TokenCall {
     pub effect: Effect,
 }
 
-/// How `selector` moves tokens, if it does. A `match` rather than a table
-/// in memory: the program carries no data for it (every byte of data costs
-/// gas on every call), and [`TOKEN_CALLS`] documents the same rows.
-pub fn rule(selector: [u8; 4]) -> Option<(TokenArg, Effect)> {
-    const fn charge(amount_word: usize) -> Effect {
-        Effect::Charge { amount_word }
-    }
-    calldata::selector_ids! {
-        TRANSFER = IERC20::transferCall;
-        APPROVE = IERC20::approveCall;
-        INCREASE_ALLOWANCE = IERC20::increaseAllowanceCall;
-        TRANSFER_AND_CALL = IERC1363::transferAndCall_0Call;
-        TRANSFER_AND_CALL_DATA = IERC1363::transferAndCall_1Call;
-        APPROVE_AND_CALL = IERC1363::approveAndCall_0Call;
-        APPROVE_AND_CALL_DATA = IERC1363::approveAndCall_1Call;
-        SEND = IERC777::sendCall;
-        PUSH = IDai::pushCall;
-        TRANSFER_FROM = IERC20::transferFromCall;
-        TRANSFER_FROM_AND_CALL = IERC1363::transferFromAndCall_0Call;
-        TRANSFER_FROM_AND_CALL_DATA = IERC1363::transferFromAndCall_1Call;
-        OPERATOR_SEND = IERC777::operatorSendCall;
-        MOVE = IDai::moveCall;
-        PERMIT2_APPROVE = IPermit2::approveCall;
-        PERMIT2_TRANSFER_FROM = IPermit2::transferFromCall;
-        AUTHORIZE_OPERATOR = IERC777::authorizeOperatorCall;
-    }
-    Some(match u32::from_be_bytes(selector) {
-        TRANSFER
-        | APPROVE
-        | INCREASE_ALLOWANCE
-        | TRANSFER_AND_CALL
-        | TRANSFER_AND_CALL_DATA
-        | APPROVE_AND_CALL
-        | APPROVE_AND_CALL_DATA
-        | SEND
-        | PUSH => (TokenArg::Target, charge(1)),
-        TRANSFER_FROM
-        | TRANSFER_FROM_AND_CALL
-        | TRANSFER_FROM_AND_CALL_DATA
-        | OPERATOR_SEND
-        | MOVE => (TokenArg::Target, charge(2)),
-        PERMIT2_APPROVE => (TokenArg::Word(0), charge(2)),
-        PERMIT2_TRANSFER_FROM => (TokenArg::Word(3), charge(2)),
-        AUTHORIZE_OPERATOR => (TokenArg::Target, Effect::Refuse),
-        _ => return None,
-    })
+/// The token calls the hook knows, once: `NAME = call type => (token, effect)`.
+/// Writes [`rule`], the `match` the program runs (no table in memory: every
+/// byte of the data section costs gas on every call), and, natively,
+/// [`TOKEN_CALLS`], the same rows with their signatures for documentation
+/// and tests.
+macro_rules! token_calls {
+    ($($name:ident = $call:ty => ($token:expr, $effect:expr);)*) => {
+        /// How `selector` moves tokens, if it does.
+        pub fn rule(selector: [u8; 4]) -> Option<(TokenArg, Effect)> {
+            calldata::selector_ids! { $($name = $call;)* }
+            Some(match u32::from_be_bytes(selector) {
+                $($name => ($token, $effect),)*
+                _ => return None,
+            })
+        }
+
+        /// Every token-moving call the hook knows, for documentation and
+        /// tests (the program runs [`rule`], written from the same rows).
+        #[cfg(not(target_arch = "wasm32"))]
+        pub const TOKEN_CALLS: &[TokenCall] = &[$(TokenCall {
+            selector: <$call as SolCall>::SELECTOR,
+            signature: <$call as SolCall>::SIGNATURE,
+            token: $token,
+            effect: $effect,
+        },)*];
+    };
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-const fn row(
-    selector: [u8; 4],
-    signature: &'static str,
-    token: TokenArg,
-    effect: Effect,
-) -> TokenCall {
-    TokenCall {
-        selector,
-        signature,
-        token,
-        effect,
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-const fn charges(amount_word: usize) -> Effect {
+/// Charges the amount in argument word `n`.
+const fn charge(amount_word: usize) -> Effect {
     Effect::Charge { amount_word }
 }
 
-/// Every token-moving call the hook knows, for documentation and tests (the
-/// program itself uses [`rule`]; a test holds the two to each other).
-#[cfg(not(target_arch = "wasm32"))]
-pub const TOKEN_CALLS: &[TokenCall] = &[
-    row(
-        IERC20::transferCall::SELECTOR,
-        IERC20::transferCall::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC20::approveCall::SELECTOR,
-        IERC20::approveCall::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC20::transferFromCall::SELECTOR,
-        IERC20::transferFromCall::SIGNATURE,
-        TokenArg::Target,
-        charges(2),
-    ),
-    row(
-        IERC20::increaseAllowanceCall::SELECTOR,
-        IERC20::increaseAllowanceCall::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC1363::transferAndCall_0Call::SELECTOR,
-        IERC1363::transferAndCall_0Call::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC1363::transferAndCall_1Call::SELECTOR,
-        IERC1363::transferAndCall_1Call::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC1363::transferFromAndCall_0Call::SELECTOR,
-        IERC1363::transferFromAndCall_0Call::SIGNATURE,
-        TokenArg::Target,
-        charges(2),
-    ),
-    row(
-        IERC1363::transferFromAndCall_1Call::SELECTOR,
-        IERC1363::transferFromAndCall_1Call::SIGNATURE,
-        TokenArg::Target,
-        charges(2),
-    ),
-    row(
-        IERC1363::approveAndCall_0Call::SELECTOR,
-        IERC1363::approveAndCall_0Call::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC1363::approveAndCall_1Call::SELECTOR,
-        IERC1363::approveAndCall_1Call::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC777::sendCall::SELECTOR,
-        IERC777::sendCall::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IERC777::operatorSendCall::SELECTOR,
-        IERC777::operatorSendCall::SIGNATURE,
-        TokenArg::Target,
-        charges(2),
-    ),
-    row(
-        IDai::pushCall::SELECTOR,
-        IDai::pushCall::SIGNATURE,
-        TokenArg::Target,
-        charges(1),
-    ),
-    row(
-        IDai::moveCall::SELECTOR,
-        IDai::moveCall::SIGNATURE,
-        TokenArg::Target,
-        charges(2),
-    ),
-    row(
-        IPermit2::approveCall::SELECTOR,
-        IPermit2::approveCall::SIGNATURE,
-        TokenArg::Word(0),
-        charges(2),
-    ),
-    row(
-        IPermit2::transferFromCall::SELECTOR,
-        IPermit2::transferFromCall::SIGNATURE,
-        TokenArg::Word(3),
-        charges(2),
-    ),
-    row(
-        IERC777::authorizeOperatorCall::SELECTOR,
-        IERC777::authorizeOperatorCall::SIGNATURE,
-        TokenArg::Target,
-        Effect::Refuse,
-    ),
-];
+use TokenArg::{Target, Word};
+
+token_calls! {
+    TRANSFER = IERC20::transferCall => (Target, charge(1));
+    APPROVE = IERC20::approveCall => (Target, charge(1));
+    TRANSFER_FROM = IERC20::transferFromCall => (Target, charge(2));
+    INCREASE_ALLOWANCE = IERC20::increaseAllowanceCall => (Target, charge(1));
+    INCREASE_APPROVAL = IERC20Legacy::increaseApprovalCall => (Target, charge(1));
+    TRANSFER_AND_CALL = IERC1363::transferAndCall_0Call => (Target, charge(1));
+    TRANSFER_AND_CALL_DATA = IERC1363::transferAndCall_1Call => (Target, charge(1));
+    TRANSFER_FROM_AND_CALL = IERC1363::transferFromAndCall_0Call => (Target, charge(2));
+    TRANSFER_FROM_AND_CALL_DATA = IERC1363::transferFromAndCall_1Call => (Target, charge(2));
+    APPROVE_AND_CALL = IERC1363::approveAndCall_0Call => (Target, charge(1));
+    APPROVE_AND_CALL_DATA = IERC1363::approveAndCall_1Call => (Target, charge(1));
+    SEND = IERC777::sendCall => (Target, charge(1));
+    OPERATOR_SEND = IERC777::operatorSendCall => (Target, charge(2));
+    PUSH = IDai::pushCall => (Target, charge(1));
+    MOVE = IDai::moveCall => (Target, charge(2));
+    PERMIT2_APPROVE = IPermit2::approveCall => (Word(0), charge(2));
+    PERMIT2_TRANSFER_FROM = IPermit2::transferFromCall => (Word(3), charge(2));
+    AUTHORIZE_OPERATOR = IERC777::authorizeOperatorCall => (Target, Effect::Refuse);
+}
 
 /// What a token call means for the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,8 +129,12 @@ pub enum Classified {
     Unbounded(Address),
 }
 
-/// Classifies `call_data` sent to `target`. Calldata too short to hold the
-/// arguments is not a token call (the token would revert on it).
+/// Classifies `call_data` sent to `target`. Arguments the calldata is too
+/// short for are read as zeros, as the EVM's `CALLDATALOAD` reads them: a
+/// token compiled with Solidity before 0.5, which does not check the
+/// calldata's length, moves exactly that amount (a transfer whose amount
+/// word lacks its last byte moves the amount shifted by 8 bits), and a token
+/// that checks reverts, and its charge with it.
 pub fn classify(target: Address, call_data: &[u8]) -> Classified {
     let Some(selector) = calldata::selector(call_data) else {
         return Classified::Other;
@@ -260,24 +144,31 @@ pub fn classify(target: Address, call_data: &[u8]) -> Classified {
     };
     let args = calldata::tail(call_data, 4).unwrap_or_default();
     let token = match token_arg {
-        TokenArg::Target => Some(target),
+        TokenArg::Target => target,
         // The low 20 bytes, as the token contract would read them.
-        TokenArg::Word(n) => calldata::word(args, n.saturating_mul(WORD))
-            .ok()
-            .map(low_address),
-    };
-    let Some(token) = token else {
-        return Classified::Other;
+        TokenArg::Word(n) => low_address(&padded_word(args, n.saturating_mul(WORD))),
     };
     match effect {
         Effect::Refuse => Classified::Unbounded(token),
         Effect::Charge { amount_word } => {
-            match calldata::uint_at(args, amount_word.saturating_mul(WORD)) {
-                Ok(amount) => Classified::Moves(Outflow { token, amount }),
-                Err(_) => Classified::Other,
-            }
+            let word = padded_word(args, amount_word.saturating_mul(WORD));
+            Classified::Moves(Outflow {
+                token,
+                amount: calldata::uint_from_be(&word),
+            })
         }
     }
+}
+
+/// The word at `at`, its bytes past the end of `args` read as zeros.
+fn padded_word(args: &[u8], at: usize) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    let present = args.get(at..).unwrap_or_default();
+    let len = present.len().min(32);
+    if let (Some(dst), Some(src)) = (word.get_mut(..len), present.get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    word
 }
 
 fn low_address(word: &[u8; 32]) -> Address {
@@ -311,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn the_documented_table_is_the_rule_the_program_applies() {
+    fn every_documented_row_is_the_rule_the_program_applies() {
         for row in TOKEN_CALLS {
             assert_eq!(
                 rule(row.selector),
@@ -320,13 +211,44 @@ mod tests {
                 row.signature
             );
         }
-        // Nothing else moves tokens: no other selector of a large sample has a rule.
-        for seed in 0u32..5_000 {
-            let selector = seed.wrapping_mul(2_654_435_761).to_be_bytes();
-            if TOKEN_CALLS.iter().all(|r| r.selector != selector) {
-                assert_eq!(rule(selector), None);
+    }
+
+    /// The README's table of what each token call counts names exactly the
+    /// calls of [`TOKEN_CALLS`].
+    #[test]
+    fn the_readme_table_lists_every_token_call() {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("## What each token call counts")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("the README has the table");
+        let mut listed: Vec<String> = Vec::new();
+        for line in table
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.contains('`'))
+        {
+            let first = line.split('|').nth(1).unwrap_or_default();
+            for name in first.split('`').skip(1).step_by(2) {
+                listed.push(name.split('(').next().unwrap_or_default().to_string());
             }
         }
+        let mut known: Vec<String> = TOKEN_CALLS
+            .iter()
+            .map(|r| {
+                r.signature
+                    .split('(')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort();
+        listed_sorted.dedup();
+        known.sort();
+        known.dedup();
+        assert_eq!(listed_sorted, known, "README table: {listed:?}");
     }
 
     #[test]
@@ -456,27 +378,82 @@ mod tests {
         assert_eq!(classify(TOKEN, &call), Classified::Unbounded(TOKEN));
     }
 
+    /// Each call's static words, the amount `0x0105` and the token's
+    /// address where the row reads them, other words `TO`.
+    fn static_words(row: &TokenCall, amount_word: usize) -> Vec<u8> {
+        let token_word = match row.token {
+            TokenArg::Word(n) => n,
+            TokenArg::Target => 0,
+        };
+        let mut call = row.selector.to_vec();
+        for index in 0..=amount_word.max(token_word) {
+            let mut word = [0u8; 32];
+            if index == amount_word {
+                word[30..].copy_from_slice(&[0x01, 0x05]);
+            } else if matches!(row.token, TokenArg::Word(n) if n == index) {
+                word[12..].copy_from_slice(TOKEN.as_slice());
+            } else {
+                word[12..].copy_from_slice(TO.as_slice());
+            }
+            call.extend_from_slice(&word);
+        }
+        call
+    }
+
+    /// Calldata shorter than a call's arguments is read as the token reads
+    /// it, its missing bytes zero: a transfer whose amount lacks its last
+    /// byte charges the amount shifted by 8 bits. One case per call.
     #[test]
-    fn short_or_unknown_calldata_is_not_a_token_call() {
-        let call = IERC20::transferCall {
-            to: TO,
-            amount: U256::from(5),
+    fn short_calldata_is_charged_as_its_missing_bytes_read_zero() {
+        for row in TOKEN_CALLS {
+            let Effect::Charge { amount_word } = row.effect else {
+                continue;
+            };
+            let call = static_words(row, amount_word);
+            let whole = classify(TOKEN, &call);
+            assert_eq!(whole, moves(TOKEN, 0x0105), "{}", row.signature);
+            let cut = classify(TOKEN, &call[..call.len() - 1]);
+            let expected = match row.token {
+                // The token's address came last: its low byte reads zero.
+                TokenArg::Word(n) if n > amount_word => {
+                    let mut token = TOKEN;
+                    token.0[19] = 0;
+                    moves(token, 0x0105)
+                }
+                _ => moves(TOKEN, 0x0100),
+            };
+            assert_eq!(cut, expected, "{} one byte short", row.signature);
+            // With the amount's word missing entirely, the amount is zero.
+            let without = &call[..4 + 32 * amount_word];
+            if !matches!(row.token, TokenArg::Word(n) if n >= amount_word) {
+                assert_eq!(
+                    classify(TOKEN, without),
+                    moves(TOKEN, 0),
+                    "{}",
+                    row.signature
+                );
+            }
         }
-        .abi_encode();
-        assert_eq!(classify(TOKEN, &call[..67]), Classified::Other);
-        let call = IERC20::transferFromCall {
-            from: TO,
-            to: TO,
-            amount: U256::from(5),
-        }
-        .abi_encode();
-        assert_eq!(classify(TOKEN, &call[..99]), Classified::Other);
-        assert_eq!(classify(TOKEN, &call[..100]), moves(TOKEN, 5));
+    }
+
+    #[test]
+    fn unknown_or_selectorless_calldata_is_not_a_token_call() {
         assert_eq!(classify(TOKEN, &[]), Classified::Other);
+        assert_eq!(classify(TOKEN, &[0xa9, 0x05, 0x9c]), Classified::Other);
         assert_eq!(
             classify(TOKEN, &[0xde, 0xad, 0xbe, 0xef, 0, 0]),
             Classified::Other
         );
+    }
+
+    #[test]
+    fn legacy_increase_approval_charges_its_amount() {
+        let call = IERC20Legacy::increaseApprovalCall {
+            spender: TO,
+            addedValue: U256::from(9),
+        }
+        .abi_encode();
+        assert_eq!(classify(TOKEN, &call), moves(TOKEN, 9));
     }
 
     #[test]

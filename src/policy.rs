@@ -841,7 +841,7 @@ mod tests {
         now: u64,
     ) -> Result<(), HookError> {
         let charged = ledger::charge(env, key, token, U256::from(amount), now)?;
-        assert_eq!(charged, ledger::Charged::Recorded);
+        assert_eq!(charged, ledger::Charged::Recorded { guards: false });
         Ok(())
     }
 

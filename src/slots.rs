@@ -12,15 +12,19 @@
 //! ```solidity
 //! struct Account {
 //!     uint256 word;                 // +0   bits 0..160 forwarder, 160 initialized, 168..176 token count,
-//!                                   //      176 paused, 177 deny tokens without a limit
+//!                                   //      176 paused, 177 deny tokens without a limit,
+//!                                   //      184..192 protected-target count
 //!     address[50] tokens;           // +1   tracked tokens, in insertion order (swap-and-pop on removal)
 //!     mapping(address => Token) records; // +51
 //!     Budget[8] budgets;            // +52  89 words each
+//!     address[16] protectedTargets; // +764 in the order set
+//!     mapping(address => bool) isProtected; // +780
 //! }
 //! struct Token {
 //!     uint256 hot;   // +0  bits 0..96 spent, 96..192 limit, 192..240 window end,
-//!                    //     240..253 policy flags (240..242 extra window count, 242 lifetime
+//!                    //     240..252 policy flags (240..242 extra window count, 242 lifetime
 //!                    //     capped, 243 validity set, 244..252 bit i: budget i holds the token),
+//!                    //     252 guards (the account has protected targets, copied),
 //!                    //     253 paused (the account's switch, copied), 254 capped, 255 wide
 //!     uint256 cold;  // +1  bits 0..48 window start, 48..96 window duration if start + duration
 //!                    //     passes uint48 (the end saturated); otherwise 0: it is end - start
@@ -89,6 +93,12 @@ const RECORDS_OFFSET: u64 = 1 + MAX_TRACKED_TOKENS as u64;
 const BUDGETS_OFFSET: u64 = RECORDS_OFFSET + 1;
 /// Words of one budget: id, seven unused, three windows.
 const BUDGET_WORDS: u64 = 8 + 3 * 27;
+/// Most protected targets one account may have (keeps uninstall bounded).
+pub const MAX_PROTECTED_TARGETS: usize = 16;
+/// Offset of the protected-target list inside an account's struct.
+const PROTECTED_OFFSET: u64 = BUDGETS_OFFSET + MAX_BUDGETS as u64 * BUDGET_WORDS;
+/// Offset of the `isProtected` mapping inside an account's struct.
+const IS_PROTECTED_OFFSET: u64 = PROTECTED_OFFSET + MAX_PROTECTED_TARGETS as u64;
 
 /// The largest word, built at run time: as a constant it would be 32 bytes
 /// of the data section, which every call pays for.
@@ -151,9 +161,10 @@ pub fn address_uint(address: Address) -> U256 {
 /// Solidity's mapping slot: `keccak256(abi.encode(key, slot))` for a
 /// value-type key already widened to a word, and the slot as a word.
 ///
-/// Inlined into its two callers so that the accounts root, a constant word of
-/// zeros, is written in place: passed by reference, it would be 32 bytes of
-/// the data section, which every call pays for.
+/// Inlined into its two callers ([`AccountKey::new`] and
+/// `AccountKey::entry`, each out of line) so that the accounts root, a
+/// constant word of zeros, is written in place: passed by reference, it
+/// would be 32 bytes of the data section, which every call pays for.
 #[inline(always)]
 fn mapping_slot(key: B256, slot: [u8; 32]) -> U256 {
     let mut preimage = [[0u8; 32]; 2];
@@ -188,9 +199,18 @@ impl AccountKey {
 
     /// The first slot of `token`'s record for this account.
     pub fn token_slot(&self, token: Address) -> U256 {
+        self.entry(RECORDS_OFFSET, token)
+    }
+
+    /// The slot of `key`'s entry in the account's address-keyed mapping at
+    /// `offset`. One function for every such mapping: its keccak preimage
+    /// is long code, and a program would otherwise carry a copy per mapping
+    /// (measured: 670 bytes of the hook program, 940 of the config program).
+    #[inline(never)]
+    fn entry(&self, offset: u64, key: Address) -> U256 {
         mapping_slot(
-            address_word(token),
-            calldata::uint_to_be(&at(self.base, RECORDS_OFFSET)),
+            address_word(key),
+            calldata::uint_to_be(&at(self.base, offset)),
         )
     }
 
@@ -198,6 +218,16 @@ impl AccountKey {
     pub fn budget_slot(&self, index: usize) -> U256 {
         let offset = BUDGET_WORDS.saturating_mul(index as u64);
         at(self.base, BUDGETS_OFFSET.saturating_add(offset))
+    }
+
+    /// Slot `index` of the protected-target list (`index < MAX_PROTECTED_TARGETS`).
+    pub(crate) fn protected_slot(&self, index: usize) -> U256 {
+        at(self.base, PROTECTED_OFFSET.saturating_add(index as u64))
+    }
+
+    /// The slot that says whether `target` is protected.
+    pub(crate) fn is_protected_slot(&self, target: Address) -> U256 {
+        self.entry(IS_PROTECTED_OFFSET, target)
     }
 
     /// Slot `index` of the tracked-token list (`index < MAX_TRACKED_TOKENS`).

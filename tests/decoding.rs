@@ -84,8 +84,10 @@ fn solidity_reads(msg: &[u8]) -> Option<Vec<Exec>> {
 }
 
 fn ours(msg: &[u8]) -> Result<Vec<Exec>, Refusal> {
-    execution::decode(msg).map(|list| {
-        list.iter()
+    execution::decode(msg).map(|decoded| {
+        decoded
+            .executions
+            .iter()
             .map(|e: &Execution<'_>| (e.target, e.value, e.call_data.to_vec()))
             .collect()
     })

@@ -299,7 +299,9 @@ fn run(case: Case) -> Result<(), TestCaseError> {
                     model.refusal(token, amount, now)
                 };
                 match (got, want) {
-                    (Ok(ledger::Charged::Recorded), None) => model.record(token, amount, now),
+                    (Ok(ledger::Charged::Recorded { .. }), None) => {
+                        model.record(token, amount, now)
+                    }
                     (Err(got), Some(want)) => {
                         prop_assert_eq!(got, want, "at {}", now - T0);
                         prop_assert!(env.slots == before, "a refused spend changes nothing");

@@ -139,6 +139,21 @@ fn an_empty_batch_charges_nothing(hook: Contract<Hook>, account: Address, strang
     assert_eq!(err, HookError::not_initialized(stranger));
 }
 
+/// One user operation's preChecks, as the account makes them: one, but
+/// through `executeUserOp` on Nexus, the only family that hooks it, whose
+/// preCheck is followed by the one of the `execute` it unwraps (the
+/// account runs it through its hooked entry point).
+fn prechecks_of(msg: &[u8], account: Address) -> Vec<Vec<u8>> {
+    let user_op = <abi::IERC7579Account::executeUserOpCall as SolCall>::SELECTOR;
+    if msg[..4] == user_op {
+        let unwrapped = exec_single(TOKEN, 0, &transfer(10));
+        assert_eq!(msg, &encode::execute_user_op(account, &unwrapped)[..]);
+        vec![msg.to_vec(), unwrapped]
+    } else {
+        vec![msg.to_vec()]
+    }
+}
+
 #[motsu::test]
 fn the_same_spend_costs_the_same_through_every_path(
     hook: Contract<Hook>,
@@ -159,13 +174,17 @@ fn the_same_spend_costs_the_same_through_every_path(
     );
     let paths = [single, from_executor, batch_of_one, user_op, try_mode];
     for (i, msg) in paths.iter().enumerate() {
-        pre_check(&hook, account, msg).motsu_unwrap();
+        for check in prechecks_of(msg, account) {
+            pre_check(&hook, account, &check).motsu_unwrap();
+        }
         assert_eq!(
             spent(&hook, account, TOKEN),
             u(10 * (2 * i as u64 + 1)),
             "direct path {i}"
         );
-        pre_check_via(&hook, mux, account, msg).motsu_unwrap();
+        for check in prechecks_of(msg, account) {
+            pre_check_via(&hook, mux, account, &check).motsu_unwrap();
+        }
         assert_eq!(
             spent(&hook, account, TOKEN),
             u(10 * (2 * i as u64 + 2)),
@@ -301,13 +320,41 @@ fn non_canonical_execution_data_reverts_decoding_error(hook: Contract<Hook>, acc
     assert_eq!(err, HookError::decoding());
 }
 
+/// `executeUserOp` is unwrapped as ERC-4337 and ERC-7579 say
+/// (`userOp.callData[4:]` is the call the account runs) and checked, but
+/// charged by the preCheck of the call it unwraps, which the account makes
+/// next: so a user operation is charged once.
 #[motsu::test]
-fn user_op_is_decoded_as_erc_7579_says(hook: Contract<Hook>, account: Address) {
+fn user_op_is_decoded_as_erc_7579_says_and_charged_once(hook: Contract<Hook>, account: Address) {
     install_default(&hook, account, Address::ZERO);
     let inner = exec_batch(&[(TOKEN, 0, transfer(7)), (RECIPIENT, 9, vec![])]);
     pre_check(&hook, account, &encode::execute_user_op(account, &inner)).motsu_unwrap();
+    assert_eq!(spent(&hook, account, TOKEN), u(0));
+    pre_check(&hook, account, &inner).motsu_unwrap();
     assert_eq!(spent(&hook, account, TOKEN), u(7));
     assert_eq!(spent(&hook, account, NATIVE), u(9));
+    // What the unwrapped call may not do is refused on the wrapper already.
+    let delegate = encode::execute(
+        encode::mode(CallType::DelegateCall, 0),
+        [TOKEN.as_slice(), &transfer(1)].concat(),
+    );
+    assert_eq!(
+        pre_check(&hook, account, &encode::execute_user_op(account, &delegate)).unwrap_err(),
+        HookError::DelegateCallNotAllowed(abi::DelegateCallNotAllowed {})
+    );
+    let to_self = exec_single(account, 0, &exec_single(TOKEN, 0, &transfer(1)));
+    assert_eq!(
+        pre_check(&hook, account, &encode::execute_user_op(account, &to_self)).unwrap_err(),
+        HookError::protected(account)
+    );
+    // A dry run answers for the whole user operation: it charges the
+    // unwrapped call, and refuses what it would.
+    let over = exec_single(TOKEN, 0, &transfer(994));
+    let (pass, revert) = hook
+        .sender(account)
+        .preview_pre_check(account, &encode::execute_user_op(account, &over));
+    assert!(!pass);
+    assert_eq!(revert, HookError::exceeded(TOKEN, u(994), u(993)).encode());
 }
 
 #[motsu::test]

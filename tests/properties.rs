@@ -48,7 +48,7 @@ const TOKENS: [Address; 3] = [
 ];
 const RECIPIENT: Address = Address::repeat_byte(0x99);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 enum Route {
     Direct,
     Multiplexer,
@@ -56,7 +56,7 @@ enum Route {
     Spoofed,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Path {
     Execute,
     FromExecutor,
@@ -506,6 +506,22 @@ impl World {
             } => {
                 let account = ACCOUNTS[*account];
                 let msg = msg_data(*path, account, items);
+                let preview_msg = msg.clone();
+                // A user operation's wrapper is checked and charges nothing:
+                // the account runs what it unwraps through its hooked
+                // `execute`, whose preCheck charges it (`check::pre_check`).
+                let msg = if *path == Path::UserOp {
+                    let wrapper = self.spend_calldata(*route, account, &msg);
+                    let before = self.env.slots.clone();
+                    let got = self.transact(|env| {
+                        check::pre_check_call(env, HOOK, wrapper.0, &wrapper.1, now)
+                    });
+                    prop_assert_eq!(got, Ok(()), "the wrapper of {:?}", op);
+                    prop_assert_eq!(&self.env.slots, &before, "the wrapper charged");
+                    msg_data(Path::Execute, account, items)
+                } else {
+                    msg
+                };
                 let (caller, calldata) = match route {
                     Route::Direct => (account, encode::pre_check(account, U256::ZERO, &msg)),
                     Route::Multiplexer => (
@@ -542,7 +558,7 @@ impl World {
                 };
                 // The dry run answers what the call itself answers, and changes nothing.
                 let mut probe = self.env.clone();
-                let preview = check::preview(&mut probe, HOOK, charged, &msg, now);
+                let preview = check::preview(&mut probe, HOOK, charged, &preview_msg, now);
                 prop_assert_eq!(&probe.slots, &self.env.slots);
                 prop_assert!(probe.logs.len() == self.env.logs.len());
                 let got =
@@ -557,6 +573,16 @@ impl World {
             }
         }
         self.check_state()
+    }
+
+    /// The caller and calldata of a preCheck of `msg` for `account` by `route`.
+    fn spend_calldata(&self, route: Route, account: Address, msg: &[u8]) -> (Address, Vec<u8>) {
+        let pre_check = encode::pre_check(account, U256::ZERO, msg);
+        match route {
+            Route::Direct => (account, pre_check),
+            Route::Multiplexer => (MUX, encode::with_suffix(pre_check, MUX, account)),
+            Route::Spoofed => (ATTACKER, encode::with_suffix(pre_check, MUX, account)),
+        }
     }
 
     fn model_install(

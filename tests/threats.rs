@@ -26,7 +26,7 @@ use spending_limit_hook::error::HookError;
 use spending_limit_hook::install::TokenLimit;
 use spending_limit_hook::ledger::{self, AccountKey};
 use spending_limit_hook::window::MAX_TIME;
-use spending_limit_hook::{check, lifecycle};
+use spending_limit_hook::{check, lifecycle, targets};
 
 use motsu as _;
 
@@ -405,24 +405,31 @@ fn t06_delegatecall_and_unknown_call_types_revert() {
     }
 }
 
+/// Once per user operation on every path. `executeUserOp` is checked but
+/// charged by the preCheck of the call it unwraps, which the account makes
+/// next through its hooked `execute` (Nexus, the one family that hooks
+/// `executeUserOp`, runs both; charging both charged every user operation
+/// twice).
 #[test]
 fn t07_execute_executor_and_user_op_charge_identically() {
     let inner = exec_single(TOKEN, 3, &transfer(7));
-    let paths = [
-        inner.clone(),
-        encode::execute_from_executor(
+    let paths: [Vec<Vec<u8>>; 3] = [
+        vec![inner.clone()],
+        vec![encode::execute_from_executor(
             encode::mode(CallType::Single, 0),
             encode::single(TOKEN, u(3), &transfer(7)),
-        ),
-        encode::execute_user_op(ALICE, &inner),
+        )],
+        vec![encode::execute_user_op(ALICE, &inner), inner.clone()],
     ];
-    for msg in paths {
+    for prechecks in paths {
         let mut chain = Chain::with(
             ALICE,
             Address::ZERO,
             &[(TOKEN, LIMIT, 3_600), (NATIVE, LIMIT, 3_600)],
         );
-        chain.pre_check(ALICE, &msg).unwrap();
+        for msg in prechecks {
+            chain.pre_check(ALICE, &msg).unwrap();
+        }
         assert_eq!(
             (chain.spent(ALICE, TOKEN), chain.spent(ALICE, NATIVE)),
             (u(7), u(3))
@@ -532,20 +539,18 @@ fn t12_native_value_is_counted_once_on_every_path() {
         u(23),
         "value with and without calldata"
     );
-    // A nested self-execution: the outer call targets the account itself with
-    // `execute`; the account's own execute runs the hook again for the inner
-    // items. Each item is charged exactly once.
+    // A nested self-execution is refused, with or without value: Kernel v3.1
+    // runs no hook for an `execute` the account makes to itself, so its inner
+    // items would be charged by no one (t26).
     let inner = exec_single(TOKEN, 0, &transfer(5));
-    chain
-        .pre_check(ALICE, &exec_single(ALICE, 0, &inner))
-        .unwrap();
-    assert_eq!(
-        chain.spent(ALICE, TOKEN),
-        u(1),
-        "the outer call moves nothing itself"
-    );
-    chain.pre_check(ALICE, &inner).unwrap();
-    assert_eq!(chain.spent(ALICE, TOKEN), u(6));
+    for value in [0, 4] {
+        assert_eq!(
+            chain.pre_check(ALICE, &exec_single(ALICE, value, &inner)),
+            Err(HookError::protected(ALICE))
+        );
+    }
+    assert_eq!(chain.spent(ALICE, TOKEN), u(1), "nothing charged");
+    assert_eq!(chain.spent(ALICE, NATIVE), u(23), "nothing charged");
 }
 
 #[test]
@@ -825,4 +830,170 @@ fn t23_t24_the_hook_reads_no_live_state_and_calls_nothing() {
     a.via(MUX, ALICE, &msg).unwrap();
     b.via(MUX, ALICE, &msg).unwrap();
     assert_eq!(a.spent(ALICE, TOKEN), b.spent(ALICE, TOKEN));
+}
+
+/// An execution aimed at the multiplexer the hook is called through would
+/// make it drop the hook for the account (`removeHook`, `removeSigHook`,
+/// its own `onUninstall`): refused, as is value sent to it, alone or in a
+/// batch. Called directly, the hook has no multiplexer to guard.
+#[test]
+fn t25_the_multiplexer_cannot_be_told_to_drop_the_hook() {
+    let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    // HookMultiPlexer: removeHook(address,uint8), removeSigHook(address,bytes4,uint8),
+    // onUninstall(bytes); modulekit's mock: removeHook(address).
+    let mut remove_hook = vec![0x60, 0x6c, 0xd4, 0x72];
+    remove_hook.extend_from_slice(&HOOK.into_word().0);
+    remove_hook.extend_from_slice(&[0; 32]);
+    let mut remove_sig_hook = vec![0xc9, 0xa3, 0xe5, 0xa8];
+    remove_sig_hook.extend_from_slice(&HOOK.into_word().0);
+    remove_sig_hook.extend_from_slice(&[0; 64]);
+    let on_uninstall = abi::ISpendingLimitHook::onUninstallCall { data: Bytes::new() }.abi_encode();
+    for call in [remove_hook, remove_sig_hook, on_uninstall] {
+        for msg in [
+            exec_single(MUX, 0, &call),
+            exec_batch(&[(TOKEN, 0, transfer(1)), (MUX, 0, call.clone())]),
+            encode::execute_user_op(ALICE, &exec_single(MUX, 0, &call)),
+        ] {
+            assert_eq!(chain.via(MUX, ALICE, &msg), Err(HookError::protected(MUX)));
+        }
+    }
+    assert_eq!(
+        chain.via(MUX, ALICE, &exec_single(MUX, 1, &[])),
+        Err(HookError::protected(MUX))
+    );
+    assert_eq!(chain.spent(ALICE, TOKEN), u(0), "nothing charged");
+}
+
+/// An account's own functions are its administration, and a nested
+/// `execute` is not run through the hook again by every family (Kernel
+/// v3.1): every execution aimed at the account itself is refused, on every
+/// entry point, alone or in a batch, directly and through the multiplexer.
+#[test]
+fn t26_the_accounts_own_functions_are_out_of_reach() {
+    // Safe: enableModule, addOwnerWithThreshold, swapOwner, changeThreshold,
+    // setFallbackHandler, setGuard; Nexus: upgradeToAndCall, withdrawDepositTo;
+    // Kernel: changeRootValidator, upgradeTo; ERC-7579: installModule,
+    // execute (nested), executeFromExecutor.
+    let admin: [[u8; 4]; 10] = [
+        [0x61, 0x0b, 0x59, 0x25],
+        [0x0d, 0x58, 0x2f, 0x13],
+        [0xe3, 0x18, 0xb5, 0x2b],
+        [0x69, 0x4e, 0x80, 0xc3],
+        [0xf0, 0x8a, 0x03, 0x23],
+        [0xe1, 0x9a, 0x9d, 0xd9],
+        [0x4f, 0x1e, 0xf2, 0x86],
+        [0x4d, 0x44, 0x56, 0x0d],
+        [0x52, 0x14, 0x1c, 0xd9],
+        [0x36, 0x59, 0xcf, 0xe6],
+    ];
+    let nested = exec_single(TOKEN, 0, &transfer(5));
+    let mut calls: Vec<Vec<u8>> = admin
+        .iter()
+        .map(|selector| [&selector[..], &[0u8; 64]].concat())
+        .collect();
+    calls.push(nested.clone());
+    calls.push(encode::execute_from_executor(
+        encode::mode(CallType::Single, 0),
+        encode::single(TOKEN, u(0), &transfer(5)),
+    ));
+    for forwarder in [Address::ZERO, MUX] {
+        let mut chain = Chain::with(ALICE, forwarder, &[(TOKEN, LIMIT, 3_600)]);
+        for call in &calls {
+            let wrappers = [
+                exec_single(ALICE, 0, call),
+                exec_batch(&[(TOKEN, 0, transfer(1)), (ALICE, 0, call.clone())]),
+                encode::execute_from_executor(
+                    encode::mode(CallType::Single, 0),
+                    encode::single(ALICE, u(0), call),
+                ),
+                encode::execute_user_op(ALICE, &exec_single(ALICE, 0, call)),
+            ];
+            for msg in wrappers {
+                let result = if forwarder == MUX {
+                    chain.via(MUX, ALICE, &msg)
+                } else {
+                    chain.pre_check(ALICE, &msg)
+                };
+                assert_eq!(result, Err(HookError::protected(ALICE)));
+            }
+        }
+        assert_eq!(chain.spent(ALICE, TOKEN), u(0), "nothing charged");
+    }
+}
+
+/// Token calldata too short for its arguments moves what the token reads:
+/// the missing bytes zero. A transfer whose amount lacks its last byte is
+/// charged that amount shifted by 8 bits (one case per selector:
+/// `outflow::tests::short_calldata_is_charged_as_its_missing_bytes_read_zero`).
+#[test]
+fn t27_short_token_calldata_is_charged_as_the_token_reads_it() {
+    let mut chain = Chain::with(ALICE, Address::ZERO, &[(TOKEN, 1 << 20, 3_600)]);
+    let full = transfer(0x0105);
+    chain
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &full[..full.len() - 1]))
+        .unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(0x0100));
+    let legacy = abi::IERC20Legacy::increaseApprovalCall {
+        spender: RECIPIENT,
+        addedValue: u(40),
+    }
+    .abi_encode();
+    chain
+        .pre_check(ALICE, &exec_single(TOKEN, 0, &legacy))
+        .unwrap();
+    assert_eq!(chain.spent(ALICE, TOKEN), u(0x0100 + 40));
+}
+
+/// The account's own list of protected targets: no execution may call one
+/// or send it value, wherever it sits in a batch, on any path; the list is
+/// replaced whole, bounded, and cleared by uninstall. Accounts without a
+/// list never look executions up.
+#[test]
+fn t28_an_accounts_protected_targets_are_out_of_reach() {
+    let validator = Address::repeat_byte(0x7a);
+    let entry_point = Address::repeat_byte(0x71);
+    let mut chain = Chain::with(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]);
+    chain
+        .tx(|env, _| lifecycle::set_protected_targets(env, ALICE, &[validator, entry_point]))
+        .unwrap();
+    let paths = |target: Address| {
+        [
+            exec_single(target, 0, &[1, 2, 3, 4]),
+            exec_single(target, 5, &[]),
+            exec_batch(&[(RECIPIENT, 0, vec![]), (target, 0, vec![])]),
+            exec_batch(&[(TOKEN, 0, transfer(2)), (target, 0, vec![])]),
+        ]
+    };
+    for target in [validator, entry_point] {
+        for msg in paths(target) {
+            assert_eq!(
+                chain.via(MUX, ALICE, &msg),
+                Err(HookError::protected(target))
+            );
+        }
+    }
+    assert_eq!(
+        chain.spent(ALICE, TOKEN),
+        u(0),
+        "refused calls charge nothing"
+    );
+    chain
+        .via(MUX, ALICE, &exec_single(TOKEN, 0, &transfer(2)))
+        .unwrap();
+    // Replaced whole: the validator is free again, the EntryPoint is not.
+    chain
+        .tx(|env, _| lifecycle::set_protected_targets(env, ALICE, &[entry_point]))
+        .unwrap();
+    chain.via(MUX, ALICE, &paths(validator)[2]).unwrap();
+    assert!(chain.via(MUX, ALICE, &paths(entry_point)[0]).is_err());
+    // Cleared by uninstall: a reinstall starts with none.
+    lifecycle::uninstall(&mut chain.env, ALICE);
+    chain.install(ALICE, MUX, &[(TOKEN, LIMIT, 3_600)]).unwrap();
+    chain.via(MUX, ALICE, &paths(entry_point)[0]).unwrap();
+    assert!(targets::list(&mut chain.env, &AccountKey::new(ALICE)).is_empty());
+    // Only an installed account sets a list.
+    assert_eq!(
+        chain.tx(|env, _| lifecycle::set_protected_targets(env, BOB, &[validator])),
+        Err(HookError::not_initialized(BOB))
+    );
 }

@@ -113,3 +113,70 @@ fn t21_gas_of_a_batch_grows_linearly_with_its_items() {
         "linear: {g10} {g20} {g40}"
     );
 }
+
+/// The deployed programs close the routes that switch the hook off (threats
+/// 25 to 28), on the paths an account takes: directly and through the
+/// multiplexer, alone and in a batch, wrapped in a user operation; each
+/// refusal is `ProtectedTarget(target)` and charges nothing; a user
+/// operation is charged once, by the preCheck of the call it unwraps.
+#[test]
+fn t25_t28_nothing_an_agent_executes_switches_the_hook_off() {
+    use spending_limit_hook::abi::ISpendingLimitPolicy as P;
+    use spending_limit_hook::error::HookError;
+    let mut chain = Chain::new();
+    assert!(chain
+        .install(ALICE, MUX, &[(TOKEN, 1_000, 3_600)])
+        .is_success());
+    let validator = Address::repeat_byte(0x7a);
+    chain.configure(P::setProtectedTargetsCall {
+        targets: vec![validator],
+    });
+    assert_eq!(
+        chain
+            .view(P::protectedTargetsCall { account: ALICE })
+            .targets,
+        vec![validator]
+    );
+    let remove_hook = [
+        &[0x60u8, 0x6c, 0xd4, 0x72][..],
+        &HOOK.into_word().0,
+        &[0; 32],
+    ]
+    .concat();
+    let nested = exec_single(TOKEN, 0, &transfer(5));
+    for (target, msg) in [
+        (MUX, exec_single(MUX, 0, &remove_hook)),
+        (
+            MUX,
+            exec_batch(&[(TOKEN, 0, transfer(1)), (MUX, 0, remove_hook.clone())]),
+        ),
+        (ALICE, exec_single(ALICE, 0, &nested)),
+        (
+            ALICE,
+            encode::execute_user_op(ALICE, &exec_single(ALICE, 0, &nested)),
+        ),
+        (validator, exec_single(validator, 1, &[])),
+        (
+            validator,
+            exec_batch(&[(TOKEN, 0, transfer(1)), (validator, 0, vec![])]),
+        ),
+    ] {
+        let out = chain.pre_check_via(MUX, ALICE, &msg);
+        assert_eq!(out.output, HookError::protected(target).encode(), "{out:?}");
+    }
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(0), "nothing charged");
+    // One user operation, one charge.
+    let inner = exec_single(TOKEN, 0, &transfer(7));
+    assert!(chain
+        .pre_check_via(MUX, ALICE, &encode::execute_user_op(ALICE, &inner))
+        .is_success());
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(0));
+    assert!(chain.pre_check_via(MUX, ALICE, &inner).is_success());
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(7));
+    // Short calldata: what the token reads, its missing bytes zero.
+    let full = transfer(0x0105);
+    assert!(chain
+        .pre_check_via(MUX, ALICE, &exec_single(TOKEN, 0, &full[..full.len() - 1]))
+        .is_success());
+    assert_eq!(chain.configs(ALICE, TOKEN).1, u(7 + 0x0100));
+}

@@ -260,14 +260,10 @@ pub fn token_state(_input: &[u8], args: &[u8]) -> Result<Vec<u8>, HookError> {
 #[inline(always)]
 pub fn tracked_tokens(_input: &[u8], args: &[u8]) -> Result<Vec<u8>, HookError> {
     let account = AccountKey::new(calldata::address(args, 0)?);
-    let tokens = ledger::tracked_tokens(&mut HostEnv, &account);
-    let mut out = list::with_capacity(tokens.len().saturating_add(2).saturating_mul(WORD));
-    push_word(&mut out, calldata::uint(WORD as u64));
-    push_word(&mut out, calldata::uint(tokens.len() as u64));
-    for token in tokens {
-        push_word(&mut out, address_uint(token));
-    }
-    Ok(out)
+    Ok(address_array(&ledger::tracked_tokens(
+        &mut HostEnv,
+        &account,
+    )))
 }
 
 /// `setPaused(paused)` for the caller.
@@ -383,6 +379,42 @@ pub fn remove_budget(_input: &[u8], args: &[u8]) -> Result<Vec<u8>, HookError> {
     let id = B256::from(*calldata::word(args, 0)?);
     lifecycle::remove_budget(&mut HostEnv, host::msg_sender(), id)?;
     Ok(Vec::new())
+}
+
+/// `setProtectedTargets(targets)` for the caller.
+#[inline(always)]
+pub fn set_protected_targets(_input: &[u8], args: &[u8]) -> Result<Vec<u8>, HookError> {
+    let (items, count) = calldata::array_at(args, 0, 1)?;
+    let mut targets = list::with_capacity(count);
+    for i in 0..count {
+        list::push(
+            &mut targets,
+            calldata::address(items, i.saturating_mul(WORD))?,
+        );
+    }
+    lifecycle::set_protected_targets(&mut HostEnv, host::msg_sender(), &targets)?;
+    Ok(Vec::new())
+}
+
+/// `protectedTargets(account)`: its protected targets, in the order set.
+#[inline(always)]
+pub fn protected_targets(_input: &[u8], args: &[u8]) -> Result<Vec<u8>, HookError> {
+    let account = AccountKey::new(calldata::address(args, 0)?);
+    Ok(address_array(&spending_limit_hook::targets::list(
+        &mut HostEnv,
+        &account,
+    )))
+}
+
+/// An `address[]` return value.
+fn address_array(addresses: &[alloy_primitives::Address]) -> Vec<u8> {
+    let mut out = list::with_capacity(addresses.len().saturating_add(2).saturating_mul(WORD));
+    push_word(&mut out, calldata::uint(WORD as u64));
+    push_word(&mut out, calldata::uint(addresses.len() as u64));
+    for address in addresses {
+        push_word(&mut out, address_uint(*address));
+    }
+    out
 }
 
 /// `tokenPolicy(account, token)`: everything beyond the reference window

@@ -72,6 +72,10 @@ spending_limit_hook::selector_ids! {
     pub BUDGETS = P::budgetsCall;
     /// `configProgram()`.
     pub CONFIG_PROGRAM = P::configProgramCall;
+    /// `setProtectedTargets(address[])`.
+    pub SET_PROTECTED_TARGETS = P::setProtectedTargetsCall;
+    /// `protectedTargets(address)`.
+    pub PROTECTED_TARGETS = P::protectedTargetsCall;
     /// `stylus_constructor()`: what Stylus deployers call the constructor
     /// with, followed by its ABI-encoded arguments.
     pub CONSTRUCTOR = abi::IStylusConstructor::stylus_constructorCall;

@@ -126,7 +126,9 @@ pub fn decode_error(data: &[u8]) -> HookError {
         LifetimeCapExceeded,
         BudgetExceeded,
         InvalidBudget,
-        InvalidConfigProgram
+        InvalidConfigProgram,
+        ProtectedTarget,
+        InvalidProtectedTargets
     );
     panic!(
         "not one of the hook's errors: 0x{}",
@@ -376,6 +378,19 @@ impl Hook {
             account,
             budget: id,
         })
+    }
+
+    /// `setProtectedTargets(targets)`.
+    pub fn set_protected_targets(&self, targets: &[Address]) -> Result<(), HookError> {
+        transact(&P::setProtectedTargetsCall {
+            targets: targets.to_vec(),
+        })
+        .map(|_| ())
+    }
+
+    /// `protectedTargets(account)`.
+    pub fn protected_targets(&self, account: Address) -> Vec<Address> {
+        view(&P::protectedTargetsCall { account }).targets
     }
 
     /// `budgets(account)`.

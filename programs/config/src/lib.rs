@@ -46,6 +46,8 @@ spending_limit_stylus::routes! {
     TOKEN_POLICY => functions::token_policy,
     BUDGET_STATE => functions::budget_state,
     BUDGETS => functions::budgets,
+    SET_PROTECTED_TARGETS => functions::set_protected_targets,
+    PROTECTED_TARGETS => functions::protected_targets,
     NAME => functions::name,
     VERSION => functions::version,
 }
